@@ -1,0 +1,21 @@
+public enum Severity: String, Sendable, Comparable, CaseIterable {
+    case note, warning, error
+    var rank: Int { switch self { case .note: 0; case .warning: 1; case .error: 2 } }
+    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+}
+
+/// A problem found in one event, located by byte offset in the buffer the event was parsed from.
+/// The pipeline turns offsets into file/line/column.
+public struct RawFinding: Sendable, Equatable {
+    public var rule: String
+    public var severity: Severity
+    public var message: String
+    /// JSON Pointer into the event object (`/data/info/slot-type`), "" for the whole event.
+    public var pointer: String
+    /// Byte offset of the offending value (or of the event's start when there is none).
+    public var offset: Int
+    public init(rule: String, severity: Severity, message: String, pointer: String, offset: Int) {
+        self.rule = rule; self.severity = severity; self.message = message
+        self.pointer = pointer; self.offset = offset
+    }
+}

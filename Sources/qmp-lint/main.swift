@@ -1,0 +1,2 @@
+import QMPLint
+print("qmp-lint")
