@@ -1,0 +1,124 @@
+/// One finding as reported: located in a file, sorted by (file, line, column, rule).
+public struct ReportFinding: Sendable, Equatable {
+    /// Path as given on the command line, relative to the current directory when possible.
+    public var file: String
+    /// 1-based line and column (column in bytes, 1-based) of the offending value.
+    public var line: Int
+    public var column: Int
+    /// 1-based line where the event's text starts (the `{`, or the start of a virsh record).
+    public var eventLine: Int
+    /// The event name when known (also for unknown events), nil for malformed text without one.
+    public var event: String?
+    public var rule: String
+    public var severity: Severity
+    public var message: String
+    /// JSON Pointer into the event (`/data/info/slot-type`), "" when none.
+    public var pointer: String
+    /// Stable content hash of the event text (hex), for baselines and fingerprints.
+    public var eventHash: String
+    /// The text of the line `line` (for the caret display), trimmed to a sane length; may be empty.
+    public var sourceLine: String
+
+    public init(file: String, line: Int, column: Int, eventLine: Int, event: String?, rule: String,
+                severity: Severity, message: String, pointer: String, eventHash: String, sourceLine: String) {
+        self.file = file; self.line = line; self.column = column; self.eventLine = eventLine
+        self.event = event; self.rule = rule; self.severity = severity; self.message = message
+        self.pointer = pointer; self.eventHash = eventHash; self.sourceLine = sourceLine
+    }
+
+    /// The report order: file, line, column, rule, then message.
+    public static func ordered(_ a: ReportFinding, _ b: ReportFinding) -> Bool {
+        if a.file != b.file { return a.file < b.file }
+        if a.line != b.line { return a.line < b.line }
+        if a.column != b.column { return a.column < b.column }
+        if a.rule != b.rule { return a.rule < b.rule }
+        return a.message < b.message
+    }
+}
+
+/// Per event name: how many were seen and how many had an error-level finding.
+public struct EventCount: Sendable, Equatable {
+    public var total: Int = 0
+    public var invalid: Int = 0
+    public init(total: Int = 0, invalid: Int = 0) { self.total = total; self.invalid = invalid }
+}
+
+/// A QMP timestamp (seconds, microseconds since the epoch).
+public struct EventTime: Sendable, Equatable, Comparable {
+    public var seconds: Int64
+    public var microseconds: Int64
+    public init(seconds: Int64, microseconds: Int64) { self.seconds = seconds; self.microseconds = microseconds }
+    public static func < (a: EventTime, b: EventTime) -> Bool {
+        (a.seconds, a.microseconds) < (b.seconds, b.microseconds)
+    }
+}
+
+/// Which schema validated a file, and why that one.
+public struct SchemaChoice: Sendable, Equatable {
+    /// e.g. `qemu-10.2.0`, or a schema file's name.
+    public var name: String
+    /// e.g. "default (newest built-in)", "--qemu-version 8.2", "QMP greeting: QEMU 8.2.0 (line 1)".
+    public var reason: String
+    public init(name: String, reason: String) { self.name = name; self.reason = reason }
+}
+
+/// Everything learned about one input file.
+public struct FileSummary: Sendable, Equatable {
+    public var path: String
+    public var bytes: Int = 0
+    public var lines: Int = 0
+    /// Parsed events (valid or not), one per emission.
+    public var events: Int = 0
+    /// Event-like text that could not be parsed.
+    public var malformed: Int = 0
+    /// Events with at least one error-level finding (malformed ones not included).
+    public var invalidEvents: Int = 0
+    public var errors: Int = 0
+    public var warnings: Int = 0
+    public var notes: Int = 0
+    public var schema: SchemaChoice?
+    public var firstEvent: EventTime?
+    public var lastEvent: EventTime?
+    /// Set when the input could not be read (wholly or partly): the reason, with the place.
+    public var readError: String?
+    public init(path: String) { self.path = path }
+}
+
+/// Totals over all inputs.
+public struct ReportSummary: Sendable, Equatable {
+    public var files: Int = 0
+    public var bytes: Int = 0
+    public var lines: Int = 0
+    public var events: Int = 0
+    public var malformed: Int = 0
+    public var invalidEvents: Int = 0
+    /// Per event name as written (unknown names included).
+    public var eventsByName: [String: EventCount] = [:]
+    public var findingsByRule: [String: Int] = [:]
+    public var errors: Int = 0
+    public var warnings: Int = 0
+    public var notes: Int = 0
+    /// Inputs that could not be read.
+    public var unreadableFiles: Int = 0
+    public var firstEvent: EventTime?
+    public var lastEvent: EventTime?
+    public init() {}
+}
+
+/// The whole result of a run, as every reporter sees it. Deterministic: files sorted by path,
+/// findings by `ReportFinding.ordered`.
+public struct LintReport: Sendable, Equatable {
+    public static let reportVersion = 1
+    public var toolName = "qmp-lint"
+    public var toolVersion: String
+    /// The schema used when all files used the same one; otherwise the default one.
+    public var schema: SchemaChoice
+    public var summary: ReportSummary
+    public var files: [FileSummary]
+    public var findings: [ReportFinding]
+    public init(toolVersion: String, schema: SchemaChoice, summary: ReportSummary,
+                files: [FileSummary], findings: [ReportFinding]) {
+        self.toolVersion = toolVersion; self.schema = schema; self.summary = summary
+        self.files = files; self.findings = findings
+    }
+}
