@@ -1,0 +1,247 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What one input produced: its summary, findings, and counts of everything the extractor saw.
+public struct FileResult: Sendable {
+    public var summary: FileSummary
+    public var findings: [ReportFinding] = []
+    public var eventsByName: [String: EventCount] = [:]
+    public var findingsByRule: [String: Int] = [:]
+    public var markers: [MarkerBucket: Int] = [:]
+    public var nonEvents: [NonEventKind: Int] = [:]
+    public init(path: String) { summary = FileSummary(path: path) }
+}
+
+/// Reads one input in bounded memory and runs extraction and validation over it.
+public struct FileLinter<Checker: EventChecker> {
+    public struct Options: Sendable {
+        /// Initial buffer size; grows (up to `maxBuffer`) only for objects longer than it.
+        public var bufferSize = 8 << 20
+        public var maxBuffer = 64 << 20
+        /// Bytes kept before the unprocessed part, for look-back (echo detection).
+        public var history = 64 << 10
+        public var extractor = EventExtractor.Options()
+        public init() {}
+    }
+
+    public var options: Options
+    public var checker: Checker
+
+    public init(checker: Checker, options: Options = Options()) {
+        self.checker = checker
+        self.options = options
+    }
+
+    /// Lints `source`, reporting paths as `displayPath`.
+    public mutating func lint(_ source: inout any ByteSource, displayPath: String) -> FileResult {
+        var sink = Sink(checker: checker, path: displayPath)
+        var extractor = EventExtractor(options: options.extractor)
+        var cap = options.bufferSize
+        var buf = UnsafeMutableRawBufferPointer.allocate(byteCount: cap, alignment: 64)
+        defer { buf.deallocate() }
+        var dataEnd = 0
+        var processFrom = 0
+        var atEOF = false
+        var totalBytes = 0
+        var lastByte: UInt8 = 0x0A
+        var readError: InputError?
+        sink.lines.reset()
+
+        while true {
+            // Fill the buffer.
+            while !atEOF && dataEnd < cap {
+                do {
+                    let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buf[dataEnd..<cap]))
+                    if n == 0 { atEOF = true; break }
+                    dataEnd += n
+                    totalBytes += n
+                    lastByte = buf[dataEnd - 1]
+                } catch {
+                    readError = error
+                    atEOF = true
+                }
+            }
+            let ro = UnsafeRawBufferPointer(buf)
+            // Handle complete lines only, unless the input has ended.
+            var to = dataEnd
+            if !atEOF {
+                if let nl = ByteScan.findLast(0x0A, in: ro, from: processFrom, to: dataEnd) { to = nl + 1 } else { to = processFrom }
+            }
+            var processedUpTo = to
+            if to > processFrom || atEOF {
+                sink.buffer = ro
+                let outcome = extractor.scan(ro, floor: 0, from: processFrom, to: to, dataEnd: dataEnd, atEOF: atEOF, sink: &sink)
+                if case .needMore(let r) = outcome { processedUpTo = max(r, processFrom) }
+            }
+            if atEOF && processedUpTo >= to {
+                sink.lines.advance(ro, to: dataEnd)
+                break
+            }
+            if processedUpTo == processFrom && dataEnd == cap {
+                // No progress in a full buffer: one object or line longer than the buffer.
+                if cap < options.maxBuffer {
+                    let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: min(cap * 2, options.maxBuffer), alignment: 64)
+                    bigger.copyMemory(from: UnsafeRawBufferPointer(buf))
+                    buf.deallocate()
+                    buf = bigger
+                    cap = bigger.count
+                    continue
+                }
+                // Give up on this stretch: handle it as if the input ended here, then move on.
+                sink.buffer = ro
+                _ = extractor.scan(ro, floor: 0, from: processFrom, to: dataEnd, dataEnd: dataEnd, atEOF: true, sink: &sink)
+                sink.overlong(at: processFrom, limit: cap)
+                processedUpTo = dataEnd
+            }
+            // Keep history + unprocessed bytes; move them to the front.
+            sink.lines.advance(ro, to: processedUpTo)
+            let keepFrom = max(0, min(processedUpTo - options.history, processedUpTo))
+            let keep = dataEnd - keepFrom
+            if keepFrom > 0 {
+                memmove(buf.baseAddress!, buf.baseAddress! + keepFrom, keep)
+                sink.lines.shift(by: keepFrom)
+                extractor.consumedEnd = max(0, extractor.consumedEnd - keepFrom)
+            }
+            dataEnd = keep
+            processFrom = processedUpTo - keepFrom
+        }
+        var result = sink.finish()
+        result.summary.bytes = totalBytes
+        result.summary.lines = sink.lines.line - 1 + (totalBytes > 0 && lastByte != 0x0A ? 1 : 0)
+        if let readError {
+            result.summary.readError = readError.description
+        }
+        return result
+    }
+
+    /// Counts lines incrementally over a buffer that slides.
+    struct LineTracker {
+        /// Line number (1-based) at buffer offset `anchor`.
+        var line = 1
+        var anchor = 0
+        mutating func reset() { line = 1; anchor = 0 }
+        mutating func advance(_ b: UnsafeRawBufferPointer, to offset: Int) {
+            guard offset > anchor else { return }
+            line += ByteScan.countNewlines(b, from: anchor, to: offset)
+            anchor = offset
+        }
+        mutating func shift(by n: Int) { anchor -= n }
+        /// Line of `offset` (>= anchor) without moving the anchor.
+        func line(of offset: Int, _ b: UnsafeRawBufferPointer) -> Int {
+            offset <= anchor ? line : line + ByteScan.countNewlines(b, from: anchor, to: offset)
+        }
+    }
+
+    struct Sink: ExtractionSink {
+        var checker: Checker
+        var result: FileResult
+        var buffer = UnsafeRawBufferPointer(start: nil, count: 0)
+        var lines = LineTracker()
+        var raw: [RawFinding] = []
+        let path: String
+
+        init(checker: Checker, path: String) {
+            self.checker = checker
+            self.path = path
+            result = FileResult(path: path)
+        }
+
+        mutating func event(_ event: ExtractedEvent, tape: JSONTape) {
+            lines.advance(buffer, to: event.start)
+            raw.removeAll(keepingCapacity: true)
+            let name = checker.check(event, tape: tape, findings: &raw) ?? "<no name>"
+            result.summary.events += 1
+            var invalid = false
+            if !raw.isEmpty {
+                let eventLine = lines.line
+                let hash = StableHashing.hex(UnsafeRawBufferPointer(rebasing: buffer[event.start..<event.end]))
+                for f in raw {
+                    if f.severity == .error { invalid = true }
+                    add(f, eventLine: eventLine, event: name, hash: hash)
+                }
+            }
+            result.eventsByName[name, default: EventCount()].total += 1
+            if invalid {
+                result.eventsByName[name, default: EventCount()].invalid += 1
+                result.summary.invalidEvents += 1
+            }
+            if let t = timestamp(of: event, tape) {
+                if result.summary.firstEvent.map({ t < $0 }) ?? true { result.summary.firstEvent = t }
+                if result.summary.lastEvent.map({ $0 < t }) ?? true { result.summary.lastEvent = t }
+            }
+        }
+
+        func timestamp(of event: ExtractedEvent, _ tape: JSONTape) -> EventTime? {
+            switch event.envelope {
+            case .record(_, _, _, let ts):
+                if case .given(let s, let u) = ts, s >= 0 { return EventTime(seconds: s, microseconds: u) }
+                return nil
+            case .json(let root):
+                guard let t = tape.member(root, "timestamp"), tape[t].kind == .object,
+                      let s = tape.member(t, "seconds"), let u = tape.member(t, "microseconds"),
+                      let sv = tape.int64(s), let uv = tape.int64(u), sv >= 0 else { return nil }
+                return EventTime(seconds: sv, microseconds: uv)
+            }
+        }
+
+        mutating func add(_ f: RawFinding, eventLine: Int, event: String?, hash: String) {
+            let line = lines.line(of: f.offset, buffer)
+            let ls = ByteScan.lineStart(buffer, f.offset)
+            var le = ByteScan.lineEnd(buffer, f.offset, limit: buffer.count)
+            if le > ls && buffer[le - 1] == ByteScan.cr { le -= 1 }
+            let shown = min(le, ls + 400)
+            let source = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[ls..<shown]), as: UTF8.self)
+            result.findings.append(ReportFinding(
+                file: path, line: line, column: f.offset - ls + 1, eventLine: eventLine, event: event,
+                rule: f.rule, severity: f.severity, message: f.message, pointer: f.pointer,
+                eventHash: hash, sourceLine: source))
+            result.findingsByRule[f.rule, default: 0] += 1
+            switch f.severity {
+            case .error: result.summary.errors += 1
+            case .warning: result.summary.warnings += 1
+            case .note: result.summary.notes += 1
+            }
+        }
+
+        mutating func malformed(_ m: MalformedEvent) {
+            lines.advance(buffer, to: m.start)
+            result.summary.malformed += 1
+            let hash = StableHashing.hex(UnsafeRawBufferPointer(rebasing: buffer[m.start..<max(m.start, min(m.end, buffer.count))]))
+            let what = m.name.map { "malformed \($0) event: " } ?? "malformed event: "
+            add(RawFinding(rule: "malformed-json", severity: .error, message: what + m.message, pointer: "", offset: min(m.fault, buffer.count)),
+                eventLine: lines.line, event: m.name, hash: hash)
+        }
+
+        mutating func nonEvent(kind: NonEventKind, start: Int, end: Int) {
+            result.nonEvents[kind, default: 0] += 1
+        }
+
+        mutating func markers(_ bucket: MarkerBucket, count: Int) {
+            result.markers[bucket, default: 0] += count
+        }
+
+        mutating func overlong(at offset: Int, limit: Int) {
+            result.summary.readError = result.summary.readError
+                ?? "\(path): an object or line longer than \(limit >> 20) MiB near line \(lines.line(of: offset, buffer)) was examined only in part"
+        }
+
+        mutating func finish() -> FileResult { result }
+    }
+}
+
+/// FNV-1a 64-bit, as 16 hex digits: a stable content hash for fingerprints and baselines.
+public enum StableHashing {
+    public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h
+    }
+    public static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
+        let h = hash(bytes)
+        let s = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - s.count) + s
+    }
+}
