@@ -2,13 +2,25 @@ import CPCRE2
 
 /// A compiled PCRE2 pattern, matched on bytes with byte offsets. Compiled once, JIT-compiled
 /// when the platform supports it, with match and depth limits so a pathological line ends in a
-/// reported error instead of a hang. Safe to share between threads: each matcher call uses its
-/// own match data.
-public final class Regex: @unchecked Sendable {
-    /// A match: byte ranges of the whole match and of each capture group (nil when unset).
+/// reported error instead of a hang. One instance per thread: it keeps its match data between
+/// calls so matching allocates nothing.
+public final class Regex {
+    /// A match: byte ranges of the whole match and of capture groups 1...8 (nil when unset).
     public struct Match {
         public var range: Range<Int>
-        public var groups: [Range<Int>?]
+        var starts: (Int, Int, Int, Int, Int, Int, Int, Int) = (-1, -1, -1, -1, -1, -1, -1, -1)
+        var ends: (Int, Int, Int, Int, Int, Int, Int, Int) = (-1, -1, -1, -1, -1, -1, -1, -1)
+        /// Capture group `i + 1` (0-based index into the groups).
+        public var groups: Groups { Groups(match: self) }
+        public struct Groups {
+            let match: Match
+            public subscript(i: Int) -> Range<Int>? {
+                guard i >= 0 && i < 8 else { return nil }
+                let s = withUnsafeBytes(of: match.starts) { $0.load(fromByteOffset: i * 8, as: Int.self) }
+                let e = withUnsafeBytes(of: match.ends) { $0.load(fromByteOffset: i * 8, as: Int.self) }
+                return s < 0 ? nil : s..<e
+            }
+        }
     }
 
     public enum MatchError: Error, Equatable {
@@ -27,6 +39,7 @@ public final class Regex: @unchecked Sendable {
     public let pattern: String
     private let code: OpaquePointer
     private let matchContext: OpaquePointer?
+    private let matchData: OpaquePointer
     public let captureCount: Int
     public let isJIT: Bool
 
@@ -63,9 +76,11 @@ public final class Regex: @unchecked Sendable {
             pcre2_set_depth_limit_8(ctx, 10_000)
         }
         matchContext = ctx
+        matchData = pcre2_match_data_create_from_pattern_8(compiled, nil)!
     }
 
     deinit {
+        pcre2_match_data_free_8(matchData)
         pcre2_code_free_8(code)
         if let matchContext { pcre2_match_context_free_8(matchContext) }
     }
@@ -76,8 +91,7 @@ public final class Regex: @unchecked Sendable {
                            anchored: Bool = false) throws(MatchError) -> Match? {
         let end = end ?? bytes.count
         guard start <= end, let base = bytes.baseAddress else { return nil }
-        guard let md = pcre2_match_data_create_from_pattern_8(code, nil) else { throw .other(code: -1) }
-        defer { pcre2_match_data_free_8(md) }
+        let md = matchData
         let subject = base.assumingMemoryBound(to: UInt8.self)
         let rc = pcre2_match_8(code, subject, end, start, anchored ? UInt32(PCRE2_ANCHORED) : 0, md, matchContext)
         if rc == PCRE2_ERROR_NOMATCH { return nil }
@@ -86,14 +100,22 @@ public final class Regex: @unchecked Sendable {
         }
         if rc < 0 { throw .other(code: rc) }
         let ov = pcre2_get_ovector_pointer_8(md)!
-        var groups: [Range<Int>?] = []
-        groups.reserveCapacity(captureCount)
-        for g in 0...captureCount {
-            let s = ov[2 * g], e = ov[2 * g + 1]
-            if g == 0 { continue }
-            if s == PCRE2_UNSET_VALUE || g >= Int(rc) { groups.append(nil) } else { groups.append(Int(s)..<Int(e)) }
+        var m = Match(range: Int(ov[0])..<Int(ov[1]))
+        let n = min(captureCount, 8)
+        if n > 0 {
+            withUnsafeMutableBytes(of: &m.starts) { st in
+                withUnsafeMutableBytes(of: &m.ends) { en in
+                    for g in 1...n where g < Int(rc) {
+                        let s = ov[2 * g], e = ov[2 * g + 1]
+                        if s != PCRE2_UNSET_VALUE {
+                            st.storeBytes(of: Int(s), toByteOffset: (g - 1) * 8, as: Int.self)
+                            en.storeBytes(of: Int(e), toByteOffset: (g - 1) * 8, as: Int.self)
+                        }
+                    }
+                }
+            }
         }
-        return Match(range: Int(ov[0])..<Int(ov[1]), groups: groups)
+        return m
     }
 
     /// Every non-overlapping match in `bytes[start..<end]`; an empty match advances by one byte.
