@@ -11,6 +11,8 @@ public struct FileResult: Sendable {
     public var eventsByName: [String: EventCount] = [:]
     public var findingsByRule: [String: Int] = [:]
     public var markers: [MarkerBucket: Int] = [:]
+    /// Newline bytes read (ranges of one file add up; `summary.lines` adds a last unterminated line).
+    public var newlines = 0
     public var nonEvents: [NonEventKind: Int] = [:]
     public init(path: String) { summary = FileSummary(path: path) }
 }
@@ -35,8 +37,9 @@ public struct FileLinter<Checker: EventChecker> {
         self.options = options
     }
 
-    /// Lints `source`, reporting paths as `displayPath`.
-    public mutating func lint(_ source: inout any ByteSource, displayPath: String) -> FileResult {
+    /// Lints `source`, reporting paths as `displayPath`. The first `history` bytes are context
+    /// before the part to lint (read for look-back, not linted or counted).
+    public mutating func lint(_ source: inout any ByteSource, displayPath: String, history: Int = 0) -> FileResult {
         var sink = Sink(checker: checker, path: displayPath)
         var extractor = EventExtractor(options: options.extractor)
         var cap = options.bufferSize
@@ -49,6 +52,7 @@ public struct FileLinter<Checker: EventChecker> {
         var lastByte: UInt8 = 0x0A
         var readError: InputError?
         sink.lines.reset()
+        var pendingHistory = history
 
         while true {
             // Fill the buffer.
@@ -63,6 +67,13 @@ public struct FileLinter<Checker: EventChecker> {
                     readError = error
                     atEOF = true
                 }
+            }
+            if pendingHistory > 0 {
+                let h = min(pendingHistory, dataEnd)
+                processFrom = h
+                sink.lines.anchor = h
+                totalBytes -= h
+                pendingHistory = 0
             }
             let ro = UnsafeRawBufferPointer(buf)
             // Handle complete lines only, unless the input has ended.
@@ -110,7 +121,8 @@ public struct FileLinter<Checker: EventChecker> {
         }
         var result = sink.finish()
         result.summary.bytes = totalBytes
-        result.summary.lines = sink.lines.line - 1 + (totalBytes > 0 && lastByte != 0x0A ? 1 : 0)
+        result.newlines = sink.lines.line - 1
+        result.summary.lines = result.newlines + (totalBytes > 0 && lastByte != 0x0A ? 1 : 0)
         if let readError {
             result.summary.readError = readError.description
         }

@@ -15,40 +15,85 @@ public struct Linter<Checker: EventChecker> {
         self.jobs = max(1, jobs); self.schema = schema; self.fileOptions = fileOptions; self.makeChecker = makeChecker
     }
 
+    /// Files larger than this are split into ranges linted in parallel.
+    public var splitThreshold = 32 << 20
+
     /// Lints the discovered inputs; unreadable ones are reported, the rest still processed.
     public func run(_ discovery: InputDiscovery.Result) -> (report: LintReport, results: [FileResult]) {
         let inputs = discovery.inputs
-        let slots = ResultSlots(count: inputs.count)
+        // Work items: whole inputs, or ranges of large plain files.
+        var items: [(file: Int, range: Range<Int>?, history: Int)] = []
+        for (i, path) in inputs.enumerated() {
+            if jobs > 1, path != "-", let size = Self.plainFileSize(path), size > splitThreshold {
+                let parts = min(256, max(jobs, size / splitThreshold))
+                let ranges = FileSplitter.split(path: path, size: size, parts: parts)
+                for r in ranges {
+                    let history = min(r.lowerBound, fileOptions.history)
+                    items.append((i, (r.lowerBound - history)..<r.upperBound, history))
+                }
+            } else {
+                items.append((i, nil, 0))
+            }
+        }
+        let slots = ResultSlots(count: items.count)
         let next = Counter()
+        let workItems = items
         let fileOptions = self.fileOptions
         let makeChecker = self.makeChecker
         let work: @Sendable (Int) -> Void = { _ in
             while true {
-                let i = next.take()
-                if i >= inputs.count { return }
-                let path = inputs[i]
+                let k = next.take()
+                if k >= workItems.count { return }
+                let item = workItems[k]
+                let path = inputs[item.file]
                 let display = path == "-" ? "<stdin>" : DisplayPath.make(path)
                 var result: FileResult
                 do {
-                    var source = try InputOpener.open(path)
+                    var source: any ByteSource
+                    if let r = item.range { source = try FileRangeSource(path: path, range: r) } else { source = try InputOpener.open(path) }
                     var linter = FileLinter(checker: makeChecker(path), options: fileOptions)
-                    result = linter.lint(&source, displayPath: display)
+                    result = linter.lint(&source, displayPath: display, history: item.history)
                 } catch {
                     result = FileResult(path: display)
                     result.summary.readError = "\(error)"
                 }
-                slots.set(i, result)
+                slots.set(k, result)
             }
         }
-        let threads = min(jobs, max(1, inputs.count))
+        let threads = min(jobs, max(1, items.count))
         if threads == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: threads, execute: work) }
-        var results = slots.all()
+        let parts = slots.all()
+        var results: [FileResult] = []
+        var k = 0
+        while k < parts.count {
+            var merged = parts[k]
+            var j = k + 1
+            while j < parts.count && items[j].file == items[k].file {
+                merged.append(parts[j])
+                j += 1
+            }
+            results.append(merged)
+            k = j
+        }
         for e in discovery.errors {
             var r = FileResult(path: DisplayPath.make(e.path))
             r.summary.readError = e.description
             results.append(r)
         }
         return (Self.assemble(results, schema: schema), results)
+    }
+
+    /// Size of a regular, uncompressed file; nil for anything else.
+    static func plainFileSize(_ path: String) -> Int? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
+        var magic: (UInt8, UInt8) = (0, 0)
+        let n = withUnsafeMutableBytes(of: &magic) { read(fd, $0.baseAddress, 2) }
+        if n == 2 && magic.0 == 0x1F && magic.1 == 0x8B { return nil }
+        return Int(st.st_size)
     }
 
     /// Combines per-file results into one report (also used to merge partial reports).
@@ -89,6 +134,34 @@ public enum DisplayPath {
         let prefix = cwd.hasSuffix("/") ? cwd : cwd + "/"
         if path.hasPrefix(prefix) { return String(path.dropFirst(prefix.count)) }
         return path
+    }
+}
+
+extension FileResult {
+    /// Appends the result of the range that follows this one in the same file.
+    mutating func append(_ next: FileResult) {
+        let shift = newlines
+        for var f in next.findings {
+            f.line += shift
+            f.eventLine += shift
+            findings.append(f)
+        }
+        newlines += next.newlines
+        let n = next.summary
+        summary.bytes += n.bytes
+        summary.lines = newlines + (n.lines - next.newlines)
+        summary.events += n.events; summary.malformed += n.malformed; summary.invalidEvents += n.invalidEvents
+        summary.errors += n.errors; summary.warnings += n.warnings; summary.notes += n.notes
+        if summary.readError == nil { summary.readError = n.readError }
+        if let t = n.firstEvent, summary.firstEvent.map({ t < $0 }) ?? true { summary.firstEvent = t }
+        if let t = n.lastEvent, summary.lastEvent.map({ $0 < t }) ?? true { summary.lastEvent = t }
+        for (k, v) in next.eventsByName {
+            eventsByName[k, default: EventCount()].total += v.total
+            eventsByName[k, default: EventCount()].invalid += v.invalid
+        }
+        for (k, v) in next.findingsByRule { findingsByRule[k, default: 0] += v }
+        for (k, v) in next.markers { markers[k, default: 0] += v }
+        for (k, v) in next.nonEvents { nonEvents[k, default: 0] += v }
     }
 }
 
