@@ -1,0 +1,30 @@
+// Temporary glue until the schema, validation and report stages land.
+
+enum SchemaResolution {
+    static func resolve(_ settings: LintSettings) throws -> (Schema, SchemaChoice) {
+        (Schema(name: "none", origin: SchemaOrigin(kind: .builtin), types: [], events: []),
+         SchemaChoice(name: "none", reason: "no schema yet"))
+    }
+}
+
+struct CheckerFactory: Sendable {
+    let schema: Schema
+    let settings: LintSettings
+    func make() -> NamingChecker { NamingChecker() }
+}
+
+struct NamingChecker: EventChecker {
+    mutating func check(_ event: ExtractedEvent, tape: JSONTape, findings: inout [RawFinding]) -> String? {
+        switch event.envelope {
+        case .json(let root): return tape.member(root, "event").map { tape.string($0) }
+        case .record(let name, _, _, _): return name
+        }
+    }
+}
+
+enum ReportRendering {
+    static let formatNames = ["text", "json"]
+    static func render(_ report: LintReport, format: String, settings: LintSettings, color: Bool) -> String {
+        "events: \(report.summary.events), malformed: \(report.summary.malformed)\n"
+    }
+}

@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Carries out a lint run: discovery, schema choice, extraction and validation in parallel,
+/// reports. The executable only parses flags into `LintSettings` and calls this.
+public enum LintRunner {
+    public static var formatNames: [String] { ReportRendering.formatNames }
+
+    /// Runs and writes the reports; returns the exit status.
+    public static func run(_ settings: LintSettings) -> ExitStatus {
+        var settings = settings
+        if settings.paths.isEmpty {
+            if isatty(0) != 0 {
+                Console.error("qmp-lint: no input: name files or directories, or - for standard input (see --help)")
+                return .usage
+            }
+            settings.paths = ["-"]
+        }
+        for f in [settings.format] + settings.reports.map(\.format) where !formatNames.contains(f) {
+            Console.error("qmp-lint: unknown format '\(f)' (known: \(formatNames.joined(separator: ", ")))")
+            return .usage
+        }
+        let schema: Schema
+        let choice: SchemaChoice
+        do {
+            (schema, choice) = try SchemaResolution.resolve(settings)
+        } catch {
+            Console.error("qmp-lint: \(error)")
+            return .usage
+        }
+        let discovery = InputDiscovery(followLinks: settings.followLinks, include: settings.include, exclude: settings.exclude)
+            .discover(settings.paths)
+        for s in discovery.skipped where !settings.quiet {
+            Console.error("qmp-lint: skipped \(s.description)")
+        }
+        let jobs = settings.jobs > 0 ? settings.jobs : ProcessInfo.processInfo.activeProcessorCount
+        let validatorFactory = CheckerFactory(schema: schema, settings: settings)
+        let linter = Linter(jobs: jobs, schema: choice, makeChecker: { _ in validatorFactory.make() })
+        var (report, _) = linter.run(discovery)
+        for i in report.files.indices where report.files[i].schema == nil { report.files[i].schema = choice }
+        for f in report.files where f.readError != nil {
+            Console.error("qmp-lint: \(f.readError!)")
+        }
+        // Reports.
+        let color: Bool
+        switch settings.color {
+        case .always: color = true
+        case .never: color = false
+        case .auto:
+            let env = ProcessInfo.processInfo.environment
+            color = settings.output == nil && isatty(1) != 0 && env["NO_COLOR"] == nil && env["TERM"] != "dumb"
+        }
+        var failed = false
+        let main = ReportRendering.render(report, format: settings.format, settings: settings, color: color)
+        if let path = settings.output {
+            if !Console.write(main, toFile: path) { failed = true }
+        } else {
+            Console.out(main)
+        }
+        for (format, path) in settings.reports {
+            let text = ReportRendering.render(report, format: format, settings: settings, color: false)
+            if !Console.write(text, toFile: path) { failed = true }
+        }
+        if failed { return .unreadableInput }
+        if report.summary.unreadableFiles > 0 { return .unreadableInput }
+        if report.summary.errors > 0 || (settings.strict && report.summary.warnings > 0) { return .findings }
+        return .clean
+    }
+}
+
+/// Standard output and error, and report files.
+public enum Console {
+    public static func out(_ s: String) { writeAll(1, s) }
+    public static func error(_ s: String) { writeAll(2, s + "\n") }
+
+    static func writeAll(_ fd: Int32, _ s: String) {
+        var s = s
+        s.withUTF8 { u in
+            var off = 0
+            while off < u.count {
+                let n = Glibc.write(fd, u.baseAddress! + off, u.count - off)
+                if n < 0 { if errno == EINTR { continue }; return }
+                off += n
+            }
+        }
+    }
+    /// Writes `s` to `path`; reports a failure on standard error.
+    public static func write(_ s: String, toFile path: String) -> Bool {
+        guard let f = fopen(path, "w") else {
+            error("qmp-lint: cannot write \(path): \(String(cString: strerror(errno)))")
+            return false
+        }
+        var s = s
+        let n = s.withUTF8 { fwrite($0.baseAddress, 1, $0.count, f) }
+        let ok = fclose(f) == 0 && n == s.utf8.count
+        if !ok { error("qmp-lint: cannot write \(path): \(String(cString: strerror(errno)))") }
+        return ok
+    }
+}

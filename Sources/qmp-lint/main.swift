@@ -1,2 +1,0 @@
-import QMPLint
-print("qmp-lint")
