@@ -40,7 +40,7 @@ public enum JUnitReporter: Reporter {
                 usedNames[name] = seen
                 if seen > 1 { name += " (\(seen))" }
                 let detail = "\(f.file):\(f.line):\(f.column): \(f.severity.rawValue): \(f.message) [\(f.rule)]"
-                    + (f.sourceLine.isEmpty ? "" : "\n" + f.sourceLine)
+                    + (f.sourceLine.isEmpty ? "" : "\n" + DisplayText.withoutLineEnd(f.sourceLine))
                 cases += "    <testcase name=\(XMLText.attribute(name)) classname=\(XMLText.attribute(classname))>\n"
                 if f.severity == .error {
                     failures += 1

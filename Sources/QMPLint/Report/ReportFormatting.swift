@@ -42,9 +42,10 @@ private func pad(_ value: Int64, _ width: Int) -> String {
 
 /// Text copied from logs, made safe to print on a terminal or in plain-text CI logs.
 enum DisplayText {
-    /// Replaces C0 controls, DEL, C1 controls and bidirectional overrides with visible escapes
-    /// (`\t`, `\n`, `\r`, `\x1b`, `\u{9b}`, `\u{202e}`) so that log content cannot move the
-    /// cursor, change colours or reorder the text around it. Backslashes are kept as they are.
+    /// Replaces C0 controls, DEL, C1 controls, line/paragraph separators and bidirectional
+    /// overrides with visible escapes (`\t`, `\n`, `\r`, `\x1b`, `\u{9b}`, `\u{202e}`) so that
+    /// log content cannot move the cursor, change colours or reorder the text around it.
+    /// Backslashes are kept as they are.
     static func escaped(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: needsEscape) else { return text }
         var out = ""
@@ -54,7 +55,7 @@ enum DisplayText {
 
     static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
-        case 0x00..<0x20, 0x7F..<0xA0, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069:
+        case 0x00..<0x20, 0x7F..<0xA0, 0x200E, 0x200F, 0x2028...0x202E, 0x2066...0x2069:
             return true
         default:
             return false
@@ -78,6 +79,11 @@ enum DisplayText {
         }
     }
 
+    /// `line` without a trailing CR (the line end of a CRLF file).
+    static func withoutLineEnd(_ line: String) -> String {
+        line.utf8.last == 0x0D ? String(line.unicodeScalars.dropLast()) : line
+    }
+
     /// Terminal columns a scalar takes: 0 for combining marks, 2 for East Asian wide and emoji,
     /// 1 otherwise (a rough but dependency-free approximation of `wcwidth`).
     static func width(of scalar: Unicode.Scalar) -> Int {
@@ -96,8 +102,7 @@ enum DisplayText {
     /// The source line escaped for display, and the number of columns before the byte at
     /// 1-based `column` (nil when the column lies beyond the line, e.g. a trimmed one).
     static func sourceExcerpt(_ line: String, column: Int) -> (text: String, caretOffset: Int?) {
-        var source = line
-        if source.hasSuffix("\r") { source.removeLast() }  // a CRLF file's line end
+        let source = withoutLineEnd(line)
         var text = ""
         var offset: Int?
         var bytes = 0

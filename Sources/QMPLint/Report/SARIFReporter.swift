@@ -6,8 +6,8 @@
 /// URIs). Columns are counted in Unicode code points (`columnKind`), converted from the byte
 /// columns of the report using the finding's source line; when that line cannot tell (it was
 /// trimmed), the byte column is kept. `partialFingerprints["qmpLintEventHash/v1"]` is the
-/// event's content hash, the rule and a hash of the JSON Pointer: stable across runs, moves and
-/// unrelated edits of the log.
+/// event's content hash, the rule, a hash of the JSON Pointer and an occurrence number: stable
+/// across runs, moves and unrelated edits of the log.
 public enum SARIFReporter: Reporter {
     public static let identifier = "sarif"
     public static let description = "SARIF 2.1.0, for GitHub code scanning and other viewers"
@@ -102,10 +102,15 @@ public enum SARIFReporter: Reporter {
 
         w.key("results")
         w.beginArray()
+        var occurrences: [String: Int] = [:]
         for group in groups {
             for finding in group.findings {
+                let base = fingerprintBase(finding)
+                let occurrence = occurrences[base, default: 0] + 1
+                occurrences[base] = occurrence
                 writeResult(finding, ruleIndex: ruleIndex[finding.rule]!,
-                            artifactIndex: artifactIndex[group.path]!, to: &w)
+                            artifactIndex: artifactIndex[group.path]!,
+                            fingerprint: "\(base):\(occurrence)", to: &w)
             }
         }
         w.endArray()
@@ -183,7 +188,7 @@ public enum SARIFReporter: Reporter {
         w.endObject()
     }
 
-    static func writeResult(_ f: ReportFinding, ruleIndex: Int, artifactIndex: Int,
+    static func writeResult(_ f: ReportFinding, ruleIndex: Int, artifactIndex: Int, fingerprint: String,
                             to w: inout ReportJSONWriter) {
         w.beginObject()
         w.member("ruleId", f.rule)
@@ -212,7 +217,7 @@ public enum SARIFReporter: Reporter {
         w.endArray()
         w.key("partialFingerprints")
         w.beginObject()
-        w.member(fingerprintKey, fingerprint(f))
+        w.member(fingerprintKey, fingerprint)
         w.endObject()
         w.key("properties")
         w.beginObject()
@@ -223,8 +228,9 @@ public enum SARIFReporter: Reporter {
         w.endObject()
     }
 
-    /// `eventHash:rule:hash(pointer)`.
-    static func fingerprint(_ f: ReportFinding) -> String {
+    /// `eventHash:rule:hash(pointer)`; results append `:N`, the occurrence number among results
+    /// sharing it (as GitHub does for its own line hashes), so identical findings stay distinct.
+    static func fingerprintBase(_ f: ReportFinding) -> String {
         "\(f.eventHash):\(f.rule):\(StableHash.hex(of: f.pointer))"
     }
 
