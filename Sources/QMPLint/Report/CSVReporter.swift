@@ -44,9 +44,7 @@ public enum CSVReporter: Reporter {
         let special = field.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
         guard special else { return out.append(field) }
         out.append("\"")
-        for scalar in field.unicodeScalars {
-            if scalar == "\"" { out.append("\"\"") } else { out.unicodeScalars.append(scalar) }
-        }
+        appendReplacing(field, to: &out) { $0 == "\"" ? "\"\"" : nil }
         out.append("\"")
     }
 }

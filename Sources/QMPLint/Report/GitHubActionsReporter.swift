@@ -42,12 +42,12 @@ public enum GitHubActionsReporter: Reporter {
     /// A command's message (the text after `::`).
     static func data(_ s: String) -> String {
         var out = ""
-        for scalar in s.unicodeScalars {
+        appendReplacing(s, to: &out) { scalar in
             switch scalar {
-            case "%": out.append("%25")
-            case "\r": out.append("%0D")
-            case "\n": out.append("%0A")
-            default: DisplayText.appendEscaped(scalar, to: &out)
+            case "%": return "%25"
+            case "\r": return "%0D"
+            case "\n": return "%0A"
+            default: return DisplayText.needsEscape(scalar) ? DisplayText.visibleEscape(scalar) : nil
             }
         }
         return out
@@ -56,14 +56,14 @@ public enum GitHubActionsReporter: Reporter {
     /// A property value (`file=`, `title=`).
     static func property(_ s: String) -> String {
         var out = ""
-        for scalar in s.unicodeScalars {
+        appendReplacing(s, to: &out) { scalar in
             switch scalar {
-            case "%": out.append("%25")
-            case "\r": out.append("%0D")
-            case "\n": out.append("%0A")
-            case ":": out.append("%3A")
-            case ",": out.append("%2C")
-            default: DisplayText.appendEscaped(scalar, to: &out)
+            case "%": return "%25"
+            case "\r": return "%0D"
+            case "\n": return "%0A"
+            case ":": return "%3A"
+            case ",": return "%2C"
+            default: return DisplayText.needsEscape(scalar) ? DisplayText.visibleEscape(scalar) : nil
             }
         }
         return out

@@ -9,20 +9,17 @@ enum JSONEscaping {
         if !needsEscaping(string) {
             output.append(string)
         } else {
-            for scalar in string.unicodeScalars {
+            appendReplacing(string, to: &output) { scalar in
                 switch scalar.value {
-                case 0x22: output.append("\\\"")
-                case 0x5C: output.append("\\\\")
-                case 0x0A: output.append("\\n")
-                case 0x0D: output.append("\\r")
-                case 0x09: output.append("\\t")
-                case 0x08: output.append("\\b")
-                case 0x0C: output.append("\\f")
-                case 0x00..<0x20, 0x7F, 0x2028, 0x2029:
-                    output.append("\\u")
-                    output.append(hex4(scalar.value))
-                default:
-                    output.unicodeScalars.append(scalar)
+                case 0x22: return "\\\""
+                case 0x5C: return "\\\\"
+                case 0x0A: return "\\n"
+                case 0x0D: return "\\r"
+                case 0x09: return "\\t"
+                case 0x08: return "\\b"
+                case 0x0C: return "\\f"
+                case 0x00..<0x20, 0x7F, 0x2028, 0x2029: return "\\u" + hex4(scalar.value)
+                default: return nil
                 }
             }
         }
@@ -60,6 +57,8 @@ struct ReportJSONWriter {
     /// One entry per open container: whether it has an element yet.
     private var hasElements: [Bool] = []
     private var afterKey = false
+    /// "\n" plus the indentation of each depth, built once.
+    private var indents: [String] = []
 
     init(pretty: Bool) { self.pretty = pretty }
 
@@ -76,8 +75,9 @@ struct ReportJSONWriter {
 
     private mutating func newline() {
         guard pretty else { return }
-        output.append("\n")
-        for _ in 0..<hasElements.count { output.append("  ") }
+        let depth = hasElements.count
+        while indents.count <= depth { indents.append("\n" + String(repeating: "  ", count: indents.count)) }
+        output.append(indents[depth])
     }
 
     /// Starts a member of the enclosing object; the next call writes its value.

@@ -85,20 +85,23 @@ enum XMLText {
     static func attribute(_ s: String) -> String { "\"" + escape(s, inAttribute: true) + "\"" }
 
     private static func escape(_ s: String, inAttribute: Bool) -> String {
+        let plain = s.utf8.allSatisfy { byte in
+            byte >= 0x20 && byte != 0x26 && byte != 0x3C && byte != 0x3E && byte != 0x22 && byte != 0xEF
+        }
+        if plain { return s }  // 0xEF leads U+FFFE/U+FFFF; other bytes are never escaped
         var out = ""
-        for scalar in s.unicodeScalars {
+        appendReplacing(s, to: &out) { scalar in
             switch scalar.value {
-            case 0x26: out.append("&amp;")
-            case 0x3C: out.append("&lt;")
-            case 0x3E: out.append("&gt;")
-            case 0x22 where inAttribute: out.append("&quot;")
-            case 0x09 where inAttribute: out.append("&#9;")
-            case 0x0A where inAttribute: out.append("&#10;")
-            case 0x0D: out.append("&#13;")  // also in text: a bare CR would be read as LF
-            case 0x09, 0x0A: out.unicodeScalars.append(scalar)
-            case 0x00..<0x20: DisplayText.appendEscaped(scalar, to: &out)
-            case 0xFFFE, 0xFFFF: out.append("\\u{" + String(scalar.value, radix: 16) + "}")
-            default: out.unicodeScalars.append(scalar)
+            case 0x26: return "&amp;"
+            case 0x3C: return "&lt;"
+            case 0x3E: return "&gt;"
+            case 0x22 where inAttribute: return "&quot;"
+            case 0x09 where inAttribute: return "&#9;"
+            case 0x0A where inAttribute: return "&#10;"
+            case 0x0D: return "&#13;"  // also in text: a bare CR would be read as LF
+            case 0x00..<0x09, 0x0B, 0x0C, 0x0E..<0x20: return DisplayText.visibleEscape(scalar)
+            case 0xFFFE, 0xFFFF: return "\\u{" + String(scalar.value, radix: 16) + "}"
+            default: return nil
             }
         }
         return out

@@ -1,5 +1,6 @@
 /// A Markdown post-mortem (`--format markdown`) to paste into a ticket or a CI job summary:
-/// totals, events per name, findings per rule, files, the schema used and the first findings.
+/// totals, events per name, findings per rule, files, the schema used and the first findings
+/// (errors first, then warnings, then notes, capped by `ReportOptions.markdownFindingLimit`).
 ///
 /// Text copied from logs is escaped so it cannot break a table or inject markup: `\`, `` ` ``,
 /// `*`, `_`, `[`, `]`, `|` are backslash-escaped, `<`, `>`, `&` become entities, line breaks
@@ -63,7 +64,11 @@ public enum MarkdownReporter: Reporter {
         if !options.summaryOnly && !report.findings.isEmpty {
             let limit = max(0, options.markdownFindingLimit)
             out += "\n## Findings\n\n"
-            for f in report.findings.prefix(limit) {
+            // Most severe first; report order within a severity.
+            let ranked = Severity.allCases.reversed().flatMap { severity in
+                report.findings.lazy.filter { $0.severity == severity }
+            }
+            for f in ranked.prefix(limit) {
                 out += "- \(escape(f.file)):\(f.line):\(f.column) **\(f.severity.rawValue)** "
                 out += "[\(escape(f.rule))] "
                 if let event = f.event { out += "\(escape(event)): " }
@@ -82,18 +87,16 @@ public enum MarkdownReporter: Reporter {
     static func escape(_ s: String) -> String {
         var out = ""
         var previousCR = false
-        for scalar in s.unicodeScalars {
+        appendReplacing(s, to: &out) { scalar in
             defer { previousCR = scalar == "\r" }
             switch scalar {
-            case "\\", "`", "*", "_", "[", "]", "|":
-                out.append("\\")
-                out.unicodeScalars.append(scalar)
-            case "<": out.append("&lt;")
-            case ">": out.append("&gt;")
-            case "&": out.append("&amp;")
-            case "\r": out.append("<br>")
-            case "\n": if !previousCR { out.append("<br>") }
-            default: DisplayText.appendEscaped(scalar, to: &out)
+            case "\\", "`", "*", "_", "[", "]", "|": return "\\" + String(scalar)
+            case "<": return "&lt;"
+            case ">": return "&gt;"
+            case "&": return "&amp;"
+            case "\r": return "<br>"
+            case "\n": return previousCR ? "" : "<br>"
+            default: return DisplayText.needsEscape(scalar) ? DisplayText.visibleEscape(scalar) : nil
             }
         }
         return out

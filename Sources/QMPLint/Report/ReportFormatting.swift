@@ -1,5 +1,24 @@
 /// Helpers shared by several report formats: timestamps, safe display of log text, grouping.
 
+/// Appends `text` to `out`, replacing each scalar for which `replacement` returns a string;
+/// runs of unchanged text are copied in bulk. Every escaper of the reports is built on this.
+@inline(__always)
+func appendReplacing(_ text: String, to out: inout String, _ replacement: (Unicode.Scalar) -> String?) {
+    let scalars = text.unicodeScalars
+    var runStart = scalars.startIndex
+    var i = runStart
+    while i != scalars.endIndex {
+        let next = scalars.index(after: i)
+        if let replaced = replacement(scalars[i]) {
+            if runStart != i { out.append(contentsOf: text[runStart..<i]) }
+            out.append(replaced)
+            runStart = next
+        }
+        i = next
+    }
+    if runStart != scalars.endIndex { out.append(contentsOf: text[runStart...]) }
+}
+
 extension EventTime {
     /// UTC ISO 8601 with microseconds, e.g. `2024-03-01T10:22:53.012388Z`. Out-of-range
     /// microseconds carry into seconds; negative seconds (libvirt's `-1`) count back from 1970.
@@ -49,7 +68,7 @@ enum DisplayText {
     static func escaped(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: needsEscape) else { return text }
         var out = ""
-        for scalar in text.unicodeScalars { appendEscaped(scalar, to: &out) }
+        appendReplacing(text, to: &out) { needsEscape($0) ? visibleEscape($0) : nil }
         return out
     }
 
@@ -62,20 +81,17 @@ enum DisplayText {
         }
     }
 
-    static func appendEscaped(_ scalar: Unicode.Scalar, to out: inout String) {
-        guard needsEscape(scalar) else {
-            out.unicodeScalars.append(scalar)
-            return
-        }
+    /// The ASCII escape shown for a scalar that `needsEscape`.
+    static func visibleEscape(_ scalar: Unicode.Scalar) -> String {
         switch scalar.value {
-        case 0x09: out.append("\\t")
-        case 0x0A: out.append("\\n")
-        case 0x0D: out.append("\\r")
+        case 0x09: return "\\t"
+        case 0x0A: return "\\n"
+        case 0x0D: return "\\r"
         case 0x00..<0x20, 0x7F:
             let digits = String(scalar.value, radix: 16)
-            out.append("\\x" + (digits.count < 2 ? "0" : "") + digits)
+            return "\\x" + (digits.count < 2 ? "0" : "") + digits
         default:
-            out.append("\\u{" + String(scalar.value, radix: 16) + "}")
+            return "\\u{" + String(scalar.value, radix: 16) + "}"
         }
     }
 
@@ -103,21 +119,20 @@ enum DisplayText {
     /// 1-based `column` (nil when the column lies beyond the line, e.g. a trimmed one).
     static func sourceExcerpt(_ line: String, column: Int) -> (text: String, caretOffset: Int?) {
         let source = withoutLineEnd(line)
-        var text = ""
+        let target = max(0, column - 1)
         var offset: Int?
         var bytes = 0
         var columns = 0
-        let target = max(0, column - 1)
         for scalar in source.unicodeScalars {
-            if offset == nil && bytes >= target { offset = columns }
-            let before = text.unicodeScalars.count
-            appendEscaped(scalar, to: &text)
-            let added = text.unicodeScalars.count - before
-            columns += needsEscape(scalar) ? added : width(of: scalar)
+            if bytes >= target {
+                offset = columns
+                break
+            }
+            columns += needsEscape(scalar) ? visibleEscape(scalar).utf8.count : width(of: scalar)
             bytes += UTF8.width(scalar)
         }
         if offset == nil && bytes >= target { offset = columns }
-        return (text, offset)
+        return (escaped(source), offset)
     }
 }
 

@@ -130,6 +130,10 @@ import Testing
         let md = MarkdownReporter.render(report, options: options)
         #expect(md.contains("And \(report.findings.count - 2) more findings."))
         #expect(md.components(separatedBy: "\n- ").count == 3)
-        #expect(!md.contains("<script>"))
+        options.markdownFindingLimit = 100
+        let all = MarkdownReporter.render(report, options: options)
+        #expect(all.components(separatedBy: "\n- ").count == report.findings.count + 1)
+        #expect(!all.contains("<script>") && all.contains("&lt;script&gt;"))
+        #expect(!all.contains("more findings"))
     }
 }
