@@ -137,3 +137,40 @@ import Testing
         #expect(!all.contains("more findings"))
     }
 }
+
+@Suite struct RuleCatalogRendererTests {
+    static let rules = ReportFixtures.rules + [
+        RuleDescription(id: "odd-example", severity: .note, description: "Examples with ``` fences | pipes.",
+                        rationale: "", triggering: ["line one\nline \"two\" with \\n and ````"], nonTriggering: []),
+    ]
+
+    @Test(arguments: ["text", "text-verbose", "markdown", "json"])
+    func matchesGoldenFile(_ variant: String) throws {
+        let rendered: String
+        let ext: String
+        switch variant {
+        case "text": rendered = RuleCatalogRenderer.text(Self.rules); ext = "txt"
+        case "text-verbose": rendered = RuleCatalogRenderer.text(Self.rules, verbose: true); ext = "txt"
+        case "markdown": rendered = RuleCatalogRenderer.markdown(Self.rules); ext = "md"
+        default: rendered = RuleCatalogRenderer.json(Self.rules); ext = "json"
+        }
+        let url = ReportPaths.golden.appendingPathComponent("rules-\(variant).\(ext)")
+        if GoldenReportTests.updating {
+            try Data(rendered.utf8).write(to: url)
+            return
+        }
+        #expect(Array(rendered.utf8) == Array(try Data(contentsOf: url)), "\(url.lastPathComponent) differs")
+    }
+
+    @Test func markdownFenceOutgrowsBackticksInside() {
+        let md = RuleCatalogRenderer.markdown(Self.rules)
+        #expect(md.contains("`````\nline one\nline \"two\" with \\n and ````\n`````"))
+    }
+
+    @Test func jsonReadsBack() throws {
+        let data = Data(RuleCatalogRenderer.json(Self.rules).utf8)
+        let rules = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        #expect(rules.compactMap { $0["id"] as? String } == Self.rules.map(\.id))
+        #expect((rules.last?["triggering"] as? [String]) == Self.rules.last?.triggering)
+    }
+}
