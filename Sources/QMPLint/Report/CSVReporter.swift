@@ -18,15 +18,21 @@ public enum CSVReporter: Reporter {
         if options.summaryOnly {
             appendRecord(summaryColumns, to: &out)
             for (name, count) in report.sortedEventCounts {
-                appendRecord([name, String(count.total), String(count.total - count.invalid),
-                              String(count.invalid)], to: &out)
+                appendRecord(
+                    [
+                        name, String(count.total), String(count.total - count.invalid),
+                        String(count.invalid),
+                    ], to: &out)
             }
         } else {
             appendRecord(findingColumns, to: &out)
             for f in report.findings {
-                appendRecord([f.file, String(f.line), String(f.column), String(f.eventLine),
-                              f.event ?? "", f.rule, f.severity.rawValue, f.message, f.pointer],
-                             to: &out)
+                appendRecord(
+                    [
+                        f.file, String(f.line), String(f.column), String(f.eventLine),
+                        f.event ?? "", f.rule, f.severity.rawValue, f.message, f.pointer,
+                    ],
+                    to: &out)
             }
         }
         return out
@@ -41,7 +47,9 @@ public enum CSVReporter: Reporter {
     }
 
     static func appendField(_ field: String, to out: inout String) {
-        let special = field.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+        let special = field.utf8.contains {
+            $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D
+        }
         guard special else { return out.append(field) }
         out.append("\"")
         appendReplacing(field, to: &out) { $0 == "\"" ? "\"\"" : nil }

@@ -16,18 +16,20 @@ public enum GitLabCodeQualityReporter: Reporter {
         w.beginArray()
         for group in report.findingsByFile {
             if let reason = group.summary?.readError {
-                writeIssue(description: "cannot read \(group.path): \(reason)", check: "unreadable-file",
-                           fingerprint: StableHash.hex(ofFields: ["unreadable-file", group.path]),
-                           severity: "major", path: group.path, line: 1, to: &w)
+                writeIssue(
+                    description: "cannot read \(group.path): \(reason)", check: "unreadable-file",
+                    fingerprint: StableHash.hex(ofFields: ["unreadable-file", group.path]),
+                    severity: "major", path: group.path, line: 1, to: &w)
             }
             for f in group.findings {
                 let key = [f.file, f.rule, f.eventHash, f.pointer]
                 let keyHash = StableHash.hex(ofFields: key)
                 let occurrence = occurrences[keyHash, default: 0]
                 occurrences[keyHash] = occurrence + 1
-                writeIssue(description: f.message, check: f.rule,
-                           fingerprint: StableHash.hex(ofFields: key + [String(occurrence)]),
-                           severity: severity(f.severity), path: f.file, line: max(1, f.line), to: &w)
+                writeIssue(
+                    description: f.message, check: f.rule,
+                    fingerprint: StableHash.hex(ofFields: key + [String(occurrence)]),
+                    severity: severity(f.severity), path: f.file, line: max(1, f.line), to: &w)
             }
         }
         w.endArray()
@@ -42,8 +44,10 @@ public enum GitLabCodeQualityReporter: Reporter {
         }
     }
 
-    static func writeIssue(description: String, check: String, fingerprint: String, severity: String,
-                           path: String, line: Int, to w: inout ReportJSONWriter) {
+    static func writeIssue(
+        description: String, check: String, fingerprint: String, severity: String,
+        path: String, line: Int, to w: inout ReportJSONWriter
+    ) {
         w.beginObject()
         w.member("description", description)
         w.member("check_name", check)

@@ -136,10 +136,22 @@ struct ReportJSONWriter {
     }
 
     // Members, for brevity at call sites.
-    mutating func member(_ name: String, _ value: String) { key(name); string(value) }
-    mutating func member(_ name: String, _ value: String?) { key(name); string(value) }
-    mutating func member(_ name: String, _ value: Int) { key(name); int(value) }
-    mutating func member(_ name: String, _ value: Bool) { key(name); bool(value) }
+    mutating func member(_ name: String, _ value: String) {
+        key(name)
+        string(value)
+    }
+    mutating func member(_ name: String, _ value: String?) {
+        key(name)
+        string(value)
+    }
+    mutating func member(_ name: String, _ value: Int) {
+        key(name)
+        int(value)
+    }
+    mutating func member(_ name: String, _ value: Bool) {
+        key(name)
+        bool(value)
+    }
 
     /// `{"k": n, ...}` with keys sorted, for count maps.
     mutating func member(_ name: String, sortedCounts: [String: Int]) {

@@ -39,7 +39,8 @@ public enum JUnitReporter: Reporter {
                 let seen = usedNames[name, default: 0] + 1
                 usedNames[name] = seen
                 if seen > 1 { name += " (\(seen))" }
-                let detail = "\(f.file):\(f.line):\(f.column): \(f.severity.rawValue): \(f.message) [\(f.rule)]"
+                let detail =
+                    "\(f.file):\(f.line):\(f.column): \(f.severity.rawValue): \(f.message) [\(f.rule)]"
                     + (f.sourceLine.isEmpty ? "" : "\n" + DisplayText.withoutLineEnd(f.sourceLine))
                 cases += "    <testcase name=\(XMLText.attribute(name)) classname=\(XMLText.attribute(classname))>\n"
                 if f.severity == .error {

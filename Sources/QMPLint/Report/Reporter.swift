@@ -34,12 +34,18 @@ public struct ReportOptions: Sendable {
     /// How many findings `markdown` lists before "and N more".
     public var markdownFindingLimit: Int
 
-    public init(color: Bool = false, summaryOnly: Bool = false, quiet: Bool = false,
-                rules: [RuleDescription] = [], workingDirectory: String? = nil,
-                informationURI: String? = nil, markdownFindingLimit: Int = 50) {
-        self.color = color; self.summaryOnly = summaryOnly; self.quiet = quiet
-        self.rules = rules; self.workingDirectory = workingDirectory
-        self.informationURI = informationURI; self.markdownFindingLimit = markdownFindingLimit
+    public init(
+        color: Bool = false, summaryOnly: Bool = false, quiet: Bool = false,
+        rules: [RuleDescription] = [], workingDirectory: String? = nil,
+        informationURI: String? = nil, markdownFindingLimit: Int = 50
+    ) {
+        self.color = color
+        self.summaryOnly = summaryOnly
+        self.quiet = quiet
+        self.rules = rules
+        self.workingDirectory = workingDirectory
+        self.informationURI = informationURI
+        self.markdownFindingLimit = markdownFindingLimit
     }
 }
 

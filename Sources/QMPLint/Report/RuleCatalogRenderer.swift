@@ -15,7 +15,8 @@ public enum RuleCatalogRenderer {
             out += description + "\n"
             guard verbose else { continue }
             if !rule.rationale.isEmpty { out += "    " + DisplayText.escaped(rule.rationale) + "\n" }
-            for (title, examples) in [("flagged", rule.triggering), ("not flagged", rule.nonTriggering)] where !examples.isEmpty {
+            for (title, examples) in [("flagged", rule.triggering), ("not flagged", rule.nonTriggering)]
+            where !examples.isEmpty {
                 out += "    \(title):\n"
                 for example in examples {
                     for line in lines(of: example) { out += "      " + DisplayText.escaped(line) + "\n" }
@@ -30,13 +31,15 @@ public enum RuleCatalogRenderer {
     public static func markdown(_ rules: [RuleDescription]) -> String {
         var out = "| Rule | Default severity | Description |\n|---|---|---|\n"
         for rule in rules {
-            out += "| [\(rule.id)](#\(rule.id)) | \(rule.severity.rawValue) | \(MarkdownReporter.escape(rule.description)) |\n"
+            out +=
+                "| [\(rule.id)](#\(rule.id)) | \(rule.severity.rawValue) | \(MarkdownReporter.escape(rule.description)) |\n"
         }
         for rule in rules {
             out += "\n### \(rule.id)\n\n"
             out += MarkdownReporter.escape(rule.description) + " Default severity: \(rule.severity.rawValue).\n"
             if !rule.rationale.isEmpty { out += "\n" + MarkdownReporter.escape(rule.rationale) + "\n" }
-            for (title, examples) in [("Flagged", rule.triggering), ("Not flagged", rule.nonTriggering)] where !examples.isEmpty {
+            for (title, examples) in [("Flagged", rule.triggering), ("Not flagged", rule.nonTriggering)]
+            where !examples.isEmpty {
                 out += "\n\(title):\n\n"
                 out += examples.map(fenced).joined(separator: "\n")
             }

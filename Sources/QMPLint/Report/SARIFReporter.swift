@@ -108,9 +108,10 @@ public enum SARIFReporter: Reporter {
                 let base = fingerprintBase(finding)
                 let occurrence = occurrences[base, default: 0] + 1
                 occurrences[base] = occurrence
-                writeResult(finding, ruleIndex: ruleIndex[finding.rule]!,
-                            artifactIndex: artifactIndex[group.path]!,
-                            fingerprint: "\(base):\(occurrence)", to: &w)
+                writeResult(
+                    finding, ruleIndex: ruleIndex[finding.rule]!,
+                    artifactIndex: artifactIndex[group.path]!,
+                    fingerprint: "\(base):\(occurrence)", to: &w)
             }
         }
         w.endArray()
@@ -130,8 +131,10 @@ public enum SARIFReporter: Reporter {
             missing[f.rule] = max(missing[f.rule] ?? f.severity, f.severity)
         }
         for id in missing.keys.sorted() {
-            rules.append(RuleDescription(id: id, severity: missing[id]!, description: id,
-                                         rationale: "", triggering: [], nonTriggering: []))
+            rules.append(
+                RuleDescription(
+                    id: id, severity: missing[id]!, description: id,
+                    rationale: "", triggering: [], nonTriggering: []))
         }
         return rules
     }
@@ -188,8 +191,10 @@ public enum SARIFReporter: Reporter {
         w.endObject()
     }
 
-    static func writeResult(_ f: ReportFinding, ruleIndex: Int, artifactIndex: Int, fingerprint: String,
-                            to w: inout ReportJSONWriter) {
+    static func writeResult(
+        _ f: ReportFinding, ruleIndex: Int, artifactIndex: Int, fingerprint: String,
+        to w: inout ReportJSONWriter
+    ) {
         w.beginObject()
         w.member("ruleId", f.rule)
         w.member("ruleIndex", ruleIndex)

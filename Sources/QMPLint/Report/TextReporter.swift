@@ -74,7 +74,9 @@ public enum TextReporter: Reporter {
                 }
                 if f.readError == nil || f.events > 0 {
                     var parts = [counted(f.errors, "error"), counted(f.warnings, "warning"), counted(f.notes, "note")]
-                    if f.invalidEvents > 0 { parts.append("\(f.invalidEvents) of \(counted(f.events, "event")) invalid") }
+                    if f.invalidEvents > 0 {
+                        parts.append("\(f.invalidEvents) of \(counted(f.events, "event")) invalid")
+                    }
                     if f.malformed > 0 { parts.append("\(f.malformed) malformed") }
                     out += parts.joined(separator: ", ")
                 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QMPLint
 
 /// A strict RFC 4180 reader, written here independently of the writer, to read reports back.
@@ -13,7 +14,11 @@ enum RFC4180 {
         var field = ""
         var scalars = Array(text.unicodeScalars)[...]
         var atFieldStart = true
-        func endField() { record.append(field); field = ""; atFieldStart = true }
+        func endField() {
+            record.append(field)
+            field = ""
+            atFieldStart = true
+        }
         while let c = scalars.popFirst() {
             if atFieldStart && c == "\"" {
                 atFieldStart = false
@@ -21,7 +26,12 @@ enum RFC4180 {
                 while true {
                     guard let q = scalars.popFirst() else { throw ParseError(description: "unterminated quote") }
                     if q == "\"" {
-                        if scalars.first == "\"" { scalars.removeFirst(); field.unicodeScalars.append("\"") } else { break }
+                        if scalars.first == "\"" {
+                            scalars.removeFirst()
+                            field.unicodeScalars.append("\"")
+                        } else {
+                            break
+                        }
                     } else {
                         field.unicodeScalars.append(q)
                     }
@@ -57,8 +67,10 @@ enum RFC4180 {
         let rows = try RFC4180.parse(CSVReporter.render(report, options: ReportOptions()))
         #expect(rows.first == CSVReporter.findingColumns)
         let expected = report.findings.map { f in
-            [f.file, String(f.line), String(f.column), String(f.eventLine), f.event ?? "", f.rule,
-             f.severity.rawValue, f.message, f.pointer]
+            [
+                f.file, String(f.line), String(f.column), String(f.eventLine), f.event ?? "", f.rule,
+                f.severity.rawValue, f.message, f.pointer,
+            ]
         }
         #expect(rows.dropFirst().map { $0.map { Array($0.utf8) } } == expected.map { $0.map { Array($0.utf8) } })
     }

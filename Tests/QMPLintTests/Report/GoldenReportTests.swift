@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QMPLint
 
 /// One golden file: a format, the report and options it renders, and the file it must equal.
@@ -28,11 +29,18 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
     static var all: [GoldenCase] {
         let options = ReportFixtures.options
         var cases = Reporters.identifiers.map { GoldenCase(name: $0, format: $0, fixture: .full, options: options) }
-        cases += Reporters.identifiers.map { GoldenCase(name: "\($0)-clean", format: $0, fixture: .clean, options: options) }
-        cases += Reporters.identifiers.map { GoldenCase(name: "\($0)-empty", format: $0, fixture: .empty, options: options) }
-        var color = options; color.color = true
-        var quiet = options; quiet.quiet = true
-        var summary = options; summary.summaryOnly = true
+        cases += Reporters.identifiers.map {
+            GoldenCase(name: "\($0)-clean", format: $0, fixture: .clean, options: options)
+        }
+        cases += Reporters.identifiers.map {
+            GoldenCase(name: "\($0)-empty", format: $0, fixture: .empty, options: options)
+        }
+        var color = options
+        color.color = true
+        var quiet = options
+        quiet.quiet = true
+        var summary = options
+        summary.summaryOnly = true
         cases += [
             GoldenCase(name: "text-color", format: "text", fixture: .full, options: color),
             GoldenCase(name: "text-quiet", format: "text", fixture: .full, options: quiet),
@@ -58,7 +66,10 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
         }
         let expected = try Data(contentsOf: golden.url)
         let same = Array(rendered.utf8) == Array(expected)
-        #expect(same, "\(golden.fileName) differs (QMPLINT_UPDATE_GOLDEN=1 to regenerate): \(firstDifference(rendered, expected))")
+        #expect(
+            same,
+            "\(golden.fileName) differs (QMPLINT_UPDATE_GOLDEN=1 to regenerate): \(firstDifference(rendered, expected))"
+        )
     }
 
     @Test(arguments: GoldenCase.all)
@@ -79,7 +90,9 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
         for i in 0..<max(a.count, b.count) {
             let x = i < a.count ? String(a[i]) : "<end>"
             let y = i < b.count ? String(b[i]) : "<end>"
-            if Array(x.utf8) != Array(y.utf8) { return "line \(i + 1): got \(x.debugDescription), want \(y.debugDescription)" }
+            if Array(x.utf8) != Array(y.utf8) {
+                return "line \(i + 1): got \(x.debugDescription), want \(y.debugDescription)"
+            }
         }
         return "same lines, different bytes"
     }

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import QMPLint
 
 /// Hand-built reports every format is rendered from, with the awkward content real logs bring:
@@ -7,22 +8,27 @@ import Foundation
 enum ReportFixtures {
     /// 1-based byte column of the first occurrence of `needle` in `line`.
     static func column(of needle: String, in line: String) -> Int {
-        let bytes = Array(line.utf8), pattern = Array(needle.utf8)
+        let bytes = Array(line.utf8)
+        let pattern = Array(needle.utf8)
         for start in 0...(bytes.count - pattern.count) where Array(bytes[start..<start + pattern.count]) == pattern {
             return start + 1
         }
         fatalError("\(needle) not in \(line)")
     }
 
-    static let vmLine2 = "\u{1B}]0;pwned\u{07}2024-03-01 10:22:53.012+0000: 63211: info : "
+    static let vmLine2 =
+        "\u{1B}]0;pwned\u{07}2024-03-01 10:22:53.012+0000: 63211: info : "
         + "qemuMonitorJSONIOProcessLine:235 : QEMU_MONITOR_RECV_EVENT: dom=vm-été mon=0x7f2a\tevent="
         + "{\"timestamp\": {\"seconds\": 1709288573, \"microseconds\": 12388}, \"event\": \"QUORUM_FAILURE\", "
         + "\"data\": {\"reference\": \"nodé-日本\", \"sector-num\": 0}}"
-    static let vmLine9 = "{\"timestamp\": {\"seconds\": 1709288590, \"microseconds\": 5}, \"event\": \"DEVICE_DELETED\", "
+    static let vmLine9 =
+        "{\"timestamp\": {\"seconds\": 1709288590, \"microseconds\": 5}, \"event\": \"DEVICE_DELETED\", "
         + "\"data\": {\"id\": \"a\", \"id\": \"b\", \"id\": \"c\", \"path\": \"/machine/peripheral/a\"}}\r"
     static let vmLine12 = "{\"event\": \"SHUTDOWN\", \"data\": {\"guest\": tru"
-    static let vmLine30 = "{\"event\": \"weird|<b>`x`\", \"timestamp\": {\"seconds\": 1709288601, \"microseconds\": 18544}}"
-    static let bLine3 = "event BLOCK_IO_ERROR at 1709288600.595545 for domain db-primary: "
+    static let vmLine30 =
+        "{\"event\": \"weird|<b>`x`\", \"timestamp\": {\"seconds\": 1709288601, \"microseconds\": 18544}}"
+    static let bLine3 =
+        "event BLOCK_IO_ERROR at 1709288600.595545 for domain db-primary: "
         + "{\"device\":\"\",\"operation\":\"write\",\"action\":\"report\"}"
     static let bLine7 = "event DEVICE_DELETED at 1709288600.700000 for domain db-primary: {\"path\":\"/machine/x\"}"
 
@@ -79,7 +85,8 @@ enum ReportFixtures {
             ReportFinding(
                 file: "logs/vm one.log", line: 31, column: 1, eventLine: 31,
                 event: "STOP", rule: "missing-timestamp", severity: .error,
-                message: "no timestamp; the log line held \"\u{1B}[2J\u{9B}31m\u{202E}\"", pointer: "", eventHash: "00000000000000aa", sourceLine: ""),
+                message: "no timestamp; the log line held \"\u{1B}[2J\u{9B}31m\u{202E}\"", pointer: "",
+                eventHash: "00000000000000aa", sourceLine: ""),
         ]
     }
 
@@ -87,23 +94,36 @@ enum ReportFixtures {
 
     static var files: [FileSummary] {
         var clean = FileSummary(path: "clean.log")
-        clean.bytes = 512; clean.lines = 6; clean.events = 3
+        clean.bytes = 512
+        clean.lines = 6
+        clean.events = 3
         clean.schema = defaultSchema
-        clean.firstEvent = EventTime(seconds: 1709288570, microseconds: 1)
-        clean.lastEvent = EventTime(seconds: 1709288575, microseconds: 999999)
+        clean.firstEvent = EventTime(seconds: 1_709_288_570, microseconds: 1)
+        clean.lastEvent = EventTime(seconds: 1_709_288_575, microseconds: 999999)
 
         var b = FileSummary(path: "logs/b,2.log")
-        b.bytes = 300; b.lines = 8; b.events = 2; b.invalidEvents = 1; b.errors = 1; b.warnings = 1
+        b.bytes = 300
+        b.lines = 8
+        b.events = 2
+        b.invalidEvents = 1
+        b.errors = 1
+        b.warnings = 1
         b.schema = SchemaChoice(name: "qemu-8.2.0", reason: "--qemu-version 8.2 \"pinned\", by user")
-        b.firstEvent = EventTime(seconds: 1709288600, microseconds: 595545)
-        b.lastEvent = EventTime(seconds: 1709288600, microseconds: 700000)
+        b.firstEvent = EventTime(seconds: 1_709_288_600, microseconds: 595545)
+        b.lastEvent = EventTime(seconds: 1_709_288_600, microseconds: 700000)
 
         var vm = FileSummary(path: "logs/vm one.log")
-        vm.bytes = 4096; vm.lines = 31; vm.events = 7; vm.malformed = 1; vm.invalidEvents = 4
-        vm.errors = 6; vm.warnings = 1; vm.notes = 1
+        vm.bytes = 4096
+        vm.lines = 31
+        vm.events = 7
+        vm.malformed = 1
+        vm.invalidEvents = 4
+        vm.errors = 6
+        vm.warnings = 1
+        vm.notes = 1
         vm.schema = defaultSchema
-        vm.firstEvent = EventTime(seconds: 1709288573, microseconds: 12388)
-        vm.lastEvent = EventTime(seconds: 1709288601, microseconds: 18544)
+        vm.firstEvent = EventTime(seconds: 1_709_288_573, microseconds: 12388)
+        vm.lastEvent = EventTime(seconds: 1_709_288_601, microseconds: 18544)
 
         var missing = FileSummary(path: "missing.log")
         missing.readError = "open: No such file or directory (errno 2)"
@@ -113,7 +133,12 @@ enum ReportFixtures {
     /// The report every golden file is rendered from.
     static var report: LintReport {
         var s = ReportSummary()
-        s.files = 4; s.bytes = 4908; s.lines = 45; s.events = 12; s.malformed = 1; s.invalidEvents = 5
+        s.files = 4
+        s.bytes = 4908
+        s.lines = 45
+        s.events = 12
+        s.malformed = 1
+        s.invalidEvents = 5
         s.eventsByName = [
             "SHUTDOWN": EventCount(total: 2, invalid: 0),
             "BLOCK_IO_ERROR": EventCount(total: 1, invalid: 1),
@@ -128,19 +153,29 @@ enum ReportFixtures {
             "missing-member": 2, "deprecated-member": 1, "duplicate-key": 2, "malformed-json": 1,
             "timestamp-order": 1, "unknown-member": 1, "unknown-event": 1, "missing-timestamp": 1,
         ]
-        s.errors = 7; s.warnings = 2; s.notes = 1; s.unreadableFiles = 1
-        s.firstEvent = EventTime(seconds: 1709288570, microseconds: 1)
-        s.lastEvent = EventTime(seconds: 1709288601, microseconds: 18544)
-        return LintReport(toolVersion: "0.1.0-test", schema: defaultSchema, summary: s, files: files,
-                          findings: findings.sorted(by: ReportFinding.ordered))
+        s.errors = 7
+        s.warnings = 2
+        s.notes = 1
+        s.unreadableFiles = 1
+        s.firstEvent = EventTime(seconds: 1_709_288_570, microseconds: 1)
+        s.lastEvent = EventTime(seconds: 1_709_288_601, microseconds: 18544)
+        return LintReport(
+            toolVersion: "0.1.0-test", schema: defaultSchema, summary: s, files: files,
+            findings: findings.sorted(by: ReportFinding.ordered))
     }
 
     /// A run over one clean file.
     static var cleanReport: LintReport {
         var s = ReportSummary()
         var f = FileSummary(path: "clean.log")
-        f.bytes = 512; f.lines = 6; f.events = 3; f.schema = defaultSchema
-        s.files = 1; s.bytes = 512; s.lines = 6; s.events = 3
+        f.bytes = 512
+        f.lines = 6
+        f.events = 3
+        f.schema = defaultSchema
+        s.files = 1
+        s.bytes = 512
+        s.lines = 6
+        s.events = 3
         s.eventsByName = ["SHUTDOWN": EventCount(total: 2), "STOP": EventCount(total: 1)]
         return LintReport(toolVersion: "0.1.0-test", schema: defaultSchema, summary: s, files: [f], findings: [])
     }
@@ -155,7 +190,8 @@ enum ReportFixtures {
     static let rules: [RuleDescription] = [
         RuleDescription(
             id: "missing-member", severity: .error, description: "A required member is absent.",
-            rationale: "QEMU always sends required members; a missing one means the text was edited, truncated or is from another schema.",
+            rationale:
+                "QEMU always sends required members; a missing one means the text was edited, truncated or is from another schema.",
             triggering: ["{\"event\": \"QUORUM_FAILURE\", \"data\": {\"reference\": \"x\", \"sector-num\": 0}}"],
             nonTriggering: ["{\"event\": \"STOP\"}"]),
         RuleDescription(
@@ -163,14 +199,16 @@ enum ReportFixtures {
             rationale: "QEMU never emits duplicate keys, and readers disagree on which value wins.",
             triggering: ["{\"event\": \"STOP\", \"event\": \"STOP\"}"], nonTriggering: []),
         RuleDescription(
-            id: "deprecated-member", severity: .warning, description: "A member marked deprecated, \"special\" <features>.",
+            id: "deprecated-member", severity: .warning,
+            description: "A member marked deprecated, \"special\" <features>.",
             rationale: "Deprecated members go away in a later release.", triggering: [], nonTriggering: []),
     ]
 
     /// Options for the golden files (fixed working directory, home page, small Markdown cap).
     static var options: ReportOptions {
-        ReportOptions(rules: rules, workingDirectory: "/home/ci/run 1", informationURI: "https://example.invalid/qmp-lint",
-                      markdownFindingLimit: 6)
+        ReportOptions(
+            rules: rules, workingDirectory: "/home/ci/run 1", informationURI: "https://example.invalid/qmp-lint",
+            markdownFindingLimit: 6)
     }
 }
 

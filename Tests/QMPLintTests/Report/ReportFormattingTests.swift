@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QMPLint
 
 @Suite struct StableHashTests {
@@ -40,12 +41,21 @@ import Testing
             var w = ReportJSONWriter(pretty: pretty)
             w.beginObject()
             w.member("a", 1)
-            w.key("b"); w.beginArray(); w.endArray()
-            w.key("c"); w.beginObject(); w.endObject()
-            w.key("d"); w.beginArray(); w.int(1); w.null(); w.endArray()
+            w.key("b")
+            w.beginArray()
+            w.endArray()
+            w.key("c")
+            w.beginObject()
+            w.endObject()
+            w.key("d")
+            w.beginArray()
+            w.int(1)
+            w.null()
+            w.endArray()
             w.member("e", nil as String?)
             w.endObject()
-            let expected = pretty
+            let expected =
+                pretty
                 ? "{\n  \"a\": 1,\n  \"b\": [],\n  \"c\": {},\n  \"d\": [\n    1,\n    null\n  ],\n  \"e\": null\n}"
                 : "{\"a\":1,\"b\":[],\"c\":{},\"d\":[1,null],\"e\":null}"
             #expect(w.output == expected)
@@ -81,9 +91,11 @@ import Testing
         #expect(DisplayText.escaped("back\\slash é日本") == "back\\slash é日本")
     }
 
-    @Test(arguments: [
-        ("abc{", 4, 3), ("é{", 3, 1), ("日本{", 7, 4), ("\u{1B}x{", 3, 5), ("\tx", 2, 2), ("ab", 3, 2), ("ab", 9, nil),
-    ] as [(String, Int, Int?)])
+    @Test(
+        arguments: [
+            ("abc{", 4, 3), ("é{", 3, 1), ("日本{", 7, 4), ("\u{1B}x{", 3, 5), ("\tx", 2, 2), ("ab", 3, 2),
+            ("ab", 9, nil),
+        ] as [(String, Int, Int?)])
     func caretAlignsWithEscapedText(_ line: String, _ column: Int, _ offset: Int?) {
         #expect(DisplayText.sourceExcerpt(line, column: column).caretOffset == offset)
     }

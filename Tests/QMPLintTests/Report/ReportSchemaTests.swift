@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QMPLint
 
 /// Reports checked against published schemas with python3 (`jsonschema`, `xmlschema`); each
@@ -42,8 +43,9 @@ import Testing
         return Python.run(jsonValidator, [schema, path] + (lines ? ["lines"] : []))
     }
 
-    @Test(.enabled(if: Python.hasJSONSchema, "python3 jsonschema is not installed"),
-          arguments: reports.map(\.0))
+    @Test(
+        .enabled(if: Python.hasJSONSchema, "python3 jsonschema is not installed"),
+        arguments: reports.map(\.0))
     func jsonReportMatchesItsSchema(_ which: String) throws {
         let report = Self.reports.first { $0.0 == which }!.1
         let (status, output) = try Self.validateJSON(
@@ -51,8 +53,9 @@ import Testing
         #expect(status == 0, "\(output)")
     }
 
-    @Test(.enabled(if: Python.hasJSONSchema, "python3 jsonschema is not installed"),
-          arguments: reports.map(\.0))
+    @Test(
+        .enabled(if: Python.hasJSONSchema, "python3 jsonschema is not installed"),
+        arguments: reports.map(\.0))
     func jsonLinesMatchTheSchema(_ which: String) throws {
         let report = Self.reports.first { $0.0 == which }!.1
         let (status, output) = try Self.validateJSON(
@@ -60,9 +63,10 @@ import Testing
         #expect(status == 0, "\(output)")
     }
 
-    @Test(.enabled(if: Python.hasJSONSchema, "python3 jsonschema is not installed"),
-          .enabled(if: FileManager.default.fileExists(atPath: sarifSchema), "../shared/corpus/schemas is absent"),
-          arguments: reports.map(\.0))
+    @Test(
+        .enabled(if: Python.hasJSONSchema, "python3 jsonschema is not installed"),
+        .enabled(if: FileManager.default.fileExists(atPath: sarifSchema), "../shared/corpus/schemas is absent"),
+        arguments: reports.map(\.0))
     func sarifIsValid(_ which: String) throws {
         let report = Self.reports.first { $0.0 == which }!.1
         for options in [ReportFixtures.options, ReportOptions()] {
@@ -72,12 +76,14 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: Python.hasXMLSchema, "python3 xmlschema is not installed (pip install xmlschema)"),
-          .enabled(if: FileManager.default.fileExists(atPath: junitSchema), "../shared/corpus/schemas is absent"),
-          arguments: reports.map(\.0))
+    @Test(
+        .enabled(if: Python.hasXMLSchema, "python3 xmlschema is not installed (pip install xmlschema)"),
+        .enabled(if: FileManager.default.fileExists(atPath: junitSchema), "../shared/corpus/schemas is absent"),
+        arguments: reports.map(\.0))
     func junitIsValid(_ which: String) throws {
         let report = Self.reports.first { $0.0 == which }!.1
-        let path = try Python.temporaryFile(JUnitReporter.render(report, options: ReportFixtures.options), name: "junit.xml")
+        let path = try Python.temporaryFile(
+            JUnitReporter.render(report, options: ReportFixtures.options), name: "junit.xml")
         let (status, output) = Python.run(
             "import sys, xmlschema; xmlschema.XMLSchema(sys.argv[1]).validate(sys.argv[2])", [Self.junitSchema, path])
         #expect(status == 0, "\(output)")
@@ -85,9 +91,11 @@ import Testing
 
     @Test func junitReplacesCharactersXMLForbids() {
         var report = ReportFixtures.cleanReport
-        report.findings = [ReportFinding(
-            file: "clean.log", line: 1, column: 1, eventLine: 1, event: "STOP\u{0}", rule: "x", severity: .error,
-            message: "a\u{1}b\u{FFFF}c\u{1B}", pointer: "", eventHash: "", sourceLine: "\u{8}")]
+        report.findings = [
+            ReportFinding(
+                file: "clean.log", line: 1, column: 1, eventLine: 1, event: "STOP\u{0}", rule: "x", severity: .error,
+                message: "a\u{1}b\u{FFFF}c\u{1B}", pointer: "", eventHash: "", sourceLine: "\u{8}")
+        ]
         let xml = JUnitReporter.render(report, options: ReportOptions())
         #expect(!xml.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n") || $0.value == 0xFFFF })
         #expect(xml.contains("a\\x01b\\u{ffff}c\\x1b"))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QMPLint
 
 @Suite struct ReporterRegistryTests {
@@ -12,7 +13,8 @@ import Testing
         }
         #expect(Reporters.named("nope") == nil)
         #expect(ObjectIdentifier(Reporters.default) == ObjectIdentifier(TextReporter.self))
-        #expect(Reporters.identifiers == ["text", "json", "jsonl", "csv", "sarif", "junit", "github", "gitlab", "markdown"])
+        #expect(
+            Reporters.identifiers == ["text", "json", "jsonl", "csv", "sarif", "junit", "github", "gitlab", "markdown"])
     }
 }
 
@@ -23,7 +25,8 @@ import Testing
     @Test func plainTextCarriesNoControlCharacters() {
         for options in [options, ReportOptions(quiet: true), ReportOptions(summaryOnly: true)] {
             let text = TextReporter.render(report, options: options)
-            #expect(!text.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n") || (0x7F..<0xA0).contains($0.value) })
+            #expect(
+                !text.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n") || (0x7F..<0xA0).contains($0.value) })
         }
         for format in ["github", "markdown"] {
             let text = Reporters.named(format)!.render(report, options: options)
@@ -69,7 +72,8 @@ import Testing
         let data = Data(SARIFReporter.render(report, options: options).utf8)
         let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let run = try #require((root["runs"] as? [[String: Any]])?.first)
-        let rules = try #require(((run["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]])
+        let rules = try #require(
+            ((run["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]])
         let artifacts = try #require(run["artifacts"] as? [[String: Any]])
         let results = try #require(run["results"] as? [[String: Any]])
         #expect(results.count == report.findings.count)
@@ -77,10 +81,14 @@ import Testing
         for result in results {
             let index = try #require(result["ruleIndex"] as? Int)
             #expect(rules[index]["id"] as? String == result["ruleId"] as? String)
-            let location = try #require(((result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?["artifactLocation"] as? [String: Any])
+            let location = try #require(
+                ((result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?[
+                    "artifactLocation"] as? [String: Any])
             let artifact = try #require(location["index"] as? Int)
-            #expect((artifacts[artifact]["location"] as? [String: Any])?["uri"] as? String == location["uri"] as? String)
-            fingerprints.insert(try #require((result["partialFingerprints"] as? [String: String])?["qmpLintEventHash/v1"]))
+            #expect(
+                (artifacts[artifact]["location"] as? [String: Any])?["uri"] as? String == location["uri"] as? String)
+            fingerprints.insert(
+                try #require((result["partialFingerprints"] as? [String: String])?["qmpLintEventHash/v1"]))
         }
         #expect(fingerprints.count == results.count)
         // Every rule a finding names is described, catalogue rules first.
@@ -90,8 +98,9 @@ import Testing
 
     @Test func sarifColumnsCountCodePoints() {
         let line = "é日{x"
-        let f = ReportFinding(file: "f", line: 1, column: 6, eventLine: 1, event: nil, rule: "r", severity: .note,
-                              message: "", pointer: "", eventHash: "", sourceLine: line)
+        let f = ReportFinding(
+            file: "f", line: 1, column: 6, eventLine: 1, event: nil, rule: "r", severity: .note,
+            message: "", pointer: "", eventHash: "", sourceLine: line)
         #expect(SARIFReporter.codePointColumn(f) == 3)
         var trimmed = f
         trimmed.column = 99
@@ -100,7 +109,12 @@ import Testing
 
     @Test func sarifFingerprintsAreStableAcrossLineMoves() {
         var moved = report
-        moved.findings = moved.findings.map { var f = $0; f.line += 10; f.eventLine += 10; return f }
+        moved.findings = moved.findings.map {
+            var f = $0
+            f.line += 10
+            f.eventLine += 10
+            return f
+        }
         let fingerprints = { (r: LintReport) in
             SARIFReporter.render(r, options: options).split(separator: "\n").filter { $0.contains("qmpLintEventHash") }
         }
@@ -139,20 +153,30 @@ import Testing
 }
 
 @Suite struct RuleCatalogRendererTests {
-    static let rules = ReportFixtures.rules + [
-        RuleDescription(id: "odd-example", severity: .note, description: "Examples with ``` fences | pipes.",
-                        rationale: "", triggering: ["line one\nline \"two\" with \\n and ````"], nonTriggering: []),
-    ]
+    static let rules =
+        ReportFixtures.rules + [
+            RuleDescription(
+                id: "odd-example", severity: .note, description: "Examples with ``` fences | pipes.",
+                rationale: "", triggering: ["line one\nline \"two\" with \\n and ````"], nonTriggering: [])
+        ]
 
     @Test(arguments: ["text", "text-verbose", "markdown", "json"])
     func matchesGoldenFile(_ variant: String) throws {
         let rendered: String
         let ext: String
         switch variant {
-        case "text": rendered = RuleCatalogRenderer.text(Self.rules); ext = "txt"
-        case "text-verbose": rendered = RuleCatalogRenderer.text(Self.rules, verbose: true); ext = "txt"
-        case "markdown": rendered = RuleCatalogRenderer.markdown(Self.rules); ext = "md"
-        default: rendered = RuleCatalogRenderer.json(Self.rules); ext = "json"
+        case "text":
+            rendered = RuleCatalogRenderer.text(Self.rules)
+            ext = "txt"
+        case "text-verbose":
+            rendered = RuleCatalogRenderer.text(Self.rules, verbose: true)
+            ext = "txt"
+        case "markdown":
+            rendered = RuleCatalogRenderer.markdown(Self.rules)
+            ext = "md"
+        default:
+            rendered = RuleCatalogRenderer.json(Self.rules)
+            ext = "json"
         }
         let url = ReportPaths.golden.appendingPathComponent("rules-\(variant).\(ext)")
         if GoldenReportTests.updating {
