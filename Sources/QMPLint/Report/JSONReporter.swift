@@ -1,0 +1,94 @@
+/// The machine-readable report (`--format json`): one pretty-printed object with a fixed key
+/// order, documented by `Fixtures/report/report.schema.json` and versioned by `reportVersion`.
+///
+/// Maps (`eventsByName`, `invalidByName`, `findingsByRule`) have sorted keys; absent values are
+/// `null`; times are UTC ISO 8601 strings with microseconds.
+public enum JSONReporter: Reporter {
+    public static let identifier = "json"
+    public static let description = "one JSON document: summary, files and findings"
+    public static let fileExtension = "json"
+
+    public static func render(_ report: LintReport, options: ReportOptions) -> String {
+        var w = ReportJSONWriter(pretty: true)
+        w.beginObject()
+        w.member("reportVersion", LintReport.reportVersion)
+        w.key("tool")
+        w.beginObject()
+        w.member("name", report.toolName)
+        w.member("version", report.toolVersion)
+        w.endObject()
+        w.key("schema")
+        writeSchema(report.schema, to: &w)
+        w.key("summary")
+        writeSummary(report.summary, to: &w)
+        w.key("files")
+        w.beginArray()
+        for file in report.files { writeFile(file, to: &w) }
+        w.endArray()
+        w.key("findings")
+        w.beginArray()
+        for finding in report.findings { writeFinding(finding, to: &w) }
+        w.endArray()
+        w.endObject()
+        return w.output + "\n"
+    }
+
+    static func writeSchema(_ schema: SchemaChoice?, to w: inout ReportJSONWriter) {
+        guard let schema else { return w.null() }
+        w.beginObject()
+        w.member("name", schema.name)
+        w.member("reason", schema.reason)
+        w.endObject()
+    }
+
+    static func writeSummary(_ s: ReportSummary, to w: inout ReportJSONWriter) {
+        w.beginObject()
+        w.member("files", s.files)
+        w.member("bytes", s.bytes)
+        w.member("lines", s.lines)
+        w.member("events", s.events)
+        w.member("malformed", s.malformed)
+        w.member("eventsByName", sortedCounts: s.eventsByName.mapValues { $0.total })
+        w.member("invalidByName", sortedCounts: s.eventsByName.mapValues { $0.invalid })
+        w.member("invalidEvents", s.invalidEvents)
+        w.member("findingsByRule", sortedCounts: s.findingsByRule)
+        w.member("errors", s.errors)
+        w.member("warnings", s.warnings)
+        w.member("notes", s.notes)
+        w.member("unreadableFiles", s.unreadableFiles)
+        w.member("firstEvent", s.firstEvent?.iso8601)
+        w.member("lastEvent", s.lastEvent?.iso8601)
+        w.endObject()
+    }
+
+    static func writeFile(_ f: FileSummary, to w: inout ReportJSONWriter) {
+        w.beginObject()
+        w.member("path", f.path)
+        w.member("bytes", f.bytes)
+        w.member("lines", f.lines)
+        w.member("events", f.events)
+        w.member("malformed", f.malformed)
+        w.member("invalidEvents", f.invalidEvents)
+        w.member("errors", f.errors)
+        w.member("warnings", f.warnings)
+        w.member("notes", f.notes)
+        w.key("schema")
+        writeSchema(f.schema, to: &w)
+        w.member("readError", f.readError)
+        w.endObject()
+    }
+
+    static func writeFinding(_ f: ReportFinding, to w: inout ReportJSONWriter) {
+        w.beginObject()
+        w.member("file", f.file)
+        w.member("line", f.line)
+        w.member("column", f.column)
+        w.member("eventLine", f.eventLine)
+        w.member("event", f.event)
+        w.member("rule", f.rule)
+        w.member("severity", f.severity.rawValue)
+        w.member("message", f.message)
+        w.member("pointer", f.pointer)
+        w.endObject()
+    }
+}
