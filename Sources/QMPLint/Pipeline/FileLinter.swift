@@ -169,7 +169,7 @@ public struct FileLinter<Checker: EventChecker> {
             var invalid = false
             if !raw.isEmpty {
                 let eventLine = lines.line
-                let hash = StableHashing.hex(UnsafeRawBufferPointer(rebasing: buffer[event.start..<event.end]))
+                let hash = StableHash.hex(ofBytes: UnsafeRawBufferPointer(rebasing: buffer[event.start..<event.end]))
                 for f in raw {
                     if f.severity == .error { invalid = true }
                     add(f, eventLine: eventLine, event: name, hash: hash)
@@ -221,7 +221,7 @@ public struct FileLinter<Checker: EventChecker> {
         mutating func malformed(_ m: MalformedEvent) {
             lines.advance(buffer, to: m.start)
             result.summary.malformed += 1
-            let hash = StableHashing.hex(UnsafeRawBufferPointer(rebasing: buffer[m.start..<max(m.start, min(m.end, buffer.count))]))
+            let hash = StableHash.hex(ofBytes: UnsafeRawBufferPointer(rebasing: buffer[m.start..<max(m.start, min(m.end, buffer.count))]))
             let what = m.name.map { "malformed \($0) event: " } ?? "malformed event: "
             add(RawFinding(rule: "malformed-json", severity: .error, message: what + m.message, pointer: "", offset: min(m.fault, buffer.count)),
                 eventLine: lines.line, event: m.name, hash: hash)
@@ -241,19 +241,5 @@ public struct FileLinter<Checker: EventChecker> {
         }
 
         mutating func finish() -> FileResult { result }
-    }
-}
-
-/// FNV-1a 64-bit, as 16 hex digits: a stable content hash for fingerprints and baselines.
-public enum StableHashing {
-    public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        return h
-    }
-    public static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
-        let h = hash(bytes)
-        let s = String(h, radix: 16)
-        return String(repeating: "0", count: 16 - s.count) + s
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 // Temporary glue until the schema, validation and report stages land.
 
 enum SchemaResolution {
@@ -22,9 +24,13 @@ struct NamingChecker: EventChecker {
     }
 }
 
+/// Renders a report in a named format with the run's settings.
 enum ReportRendering {
-    static let formatNames = ["text", "json"]
+    static var formatNames: [String] { Reporters.identifiers }
     static func render(_ report: LintReport, format: String, settings: LintSettings, color: Bool) -> String {
-        "events: \(report.summary.events), malformed: \(report.summary.malformed)\n"
+        guard let reporter = Reporters.named(format) else { return "" }
+        let options = ReportOptions(color: color, summaryOnly: settings.summaryOnly, quiet: settings.quiet,
+                                    rules: [], workingDirectory: FileManager.default.currentDirectoryPath)
+        return reporter.render(report, options: options)
     }
 }
