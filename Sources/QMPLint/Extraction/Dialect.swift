@@ -32,9 +32,9 @@ extension Dialect {
     /// libvirt record header: the message that carries QEMU's text, and where that text starts.
     static let libvirtRecordPattern =
         #"QEMU_MONITOR_(RECV_EVENT|IO_PROCESS|RECV_REPLY|SEND_MSG|IO_WRITE): mon=(0x[0-9a-fA-F]+|\(nil\)) (?:event|buf|reply|msg)=|\b(Line) \["#
-    /// virsh qemu-monitor-event line: optional `--timestamp` clock, name, QEMU time, domain, details.
+    /// virsh qemu-monitor-event line (matched anchored at a line start): optional `--timestamp` clock, name, QEMU time, domain, details.
     static let virshPattern =
-        #"^(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}[+-]\d{4}): )?event (\S+) (?:at (-?\d+)\.(\d+) )?for domain ('[^']*'|"[^"]*"|\S+): "#
+        #"(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}[+-]\d{4}): )?event (\S+) (?:at (-?\d+)\.(\d+) )?for domain ('[^']*'|"[^"]*"|\S+): "#
     /// An event's name inside text that could not be parsed.
     static let eventNamePattern = #"["']event["']\s*:\s*["']([^"'\\\r\n]{1,200})["']"#
 

@@ -27,7 +27,7 @@ import Testing
         let r = extract(text)
         #expect(r.summary.events == 0)
         #expect(r.summary.malformed == 0)
-        #expect(r.markers[.nonEvent] == 4)
+        #expect(r.markers[.nonEvent] == 3)
     }
 
     @Test func multiLineCommandWithNestedEventsIsNotAnEvent() {
