@@ -221,6 +221,11 @@ public struct FileLinter<Checker: EventChecker> {
         mutating func malformed(_ m: MalformedEvent) {
             lines.advance(buffer, to: m.start)
             result.summary.malformed += 1
+            // Per-name counts include every occurrence whose name is readable.
+            if let name = m.name {
+                result.eventsByName[name, default: EventCount()].total += 1
+                result.eventsByName[name, default: EventCount()].invalid += 1
+            }
             let hash = StableHash.hex(ofBytes: UnsafeRawBufferPointer(rebasing: buffer[m.start..<max(m.start, min(m.end, buffer.count))]))
             let what = m.name.map { "malformed \($0) event: " } ?? "malformed event: "
             add(RawFinding(rule: "malformed-json", severity: .error, message: what + m.message, pointer: "", offset: min(m.fault, buffer.count)),
