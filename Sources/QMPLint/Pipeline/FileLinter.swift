@@ -17,8 +17,16 @@ public struct FileResult: Sendable {
     public init(path: String) { summary = FileSummary(path: path) }
 }
 
+/// Chooses the checker (the schema) for one input from its first bytes.
+public protocol CheckerProvider: Sendable {
+    associatedtype Checker: EventChecker
+    /// The checker for `path`, whose first bytes are `head`, and the schema choice to report.
+    func checker(path: String, head: UnsafeRawBufferPointer) -> (Checker, SchemaChoice)
+}
+
 /// Reads one input in bounded memory and runs extraction and validation over it.
-public struct FileLinter<Checker: EventChecker> {
+public struct FileLinter<Provider: CheckerProvider> {
+    public typealias Checker = Provider.Checker
     public struct Options: Sendable {
         /// Initial buffer size; grows (up to `maxBuffer`) only for objects longer than it.
         public var bufferSize = 8 << 20
@@ -30,17 +38,21 @@ public struct FileLinter<Checker: EventChecker> {
     }
 
     public var options: Options
-    public var checker: Checker
+    public let provider: Provider
 
-    public init(checker: Checker, options: Options = Options()) {
-        self.checker = checker
+    public init(provider: Provider, options: Options = Options()) {
+        self.provider = provider
         self.options = options
     }
 
     /// Lints `source`, reporting paths as `displayPath`. The first `history` bytes are context
     /// before the part to lint (read for look-back, not linted or counted).
-    public mutating func lint(_ source: inout any ByteSource, displayPath: String, history: Int = 0) -> FileResult {
-        var sink = Sink(checker: checker, path: displayPath)
+    ///
+    /// `head`: the first bytes of the whole input when `source` is a later range of it (the
+    /// schema is chosen from them); nil to use the first bytes read.
+    public mutating func lint(_ source: inout any ByteSource, displayPath: String, history: Int = 0,
+                              path: String? = nil, head: UnsafeRawBufferPointer? = nil) -> FileResult {
+        var sink: Sink! = nil
         var extractor = EventExtractor(options: options.extractor)
         var cap = options.bufferSize
         var buf = UnsafeMutableRawBufferPointer.allocate(byteCount: cap, alignment: 64)
@@ -51,7 +63,6 @@ public struct FileLinter<Checker: EventChecker> {
         var totalBytes = 0
         var lastByte: UInt8 = 0x0A
         var readError: InputError?
-        sink.lines.reset()
         var pendingHistory = history
 
         while true {
@@ -68,8 +79,12 @@ public struct FileLinter<Checker: EventChecker> {
                     atEOF = true
                 }
             }
-            if pendingHistory > 0 {
+            if sink == nil {
                 let h = min(pendingHistory, dataEnd)
+                let firstBytes = head ?? UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buf)[h..<dataEnd])
+                let (checker, choice) = provider.checker(path: path ?? displayPath, head: firstBytes)
+                sink = Sink(checker: checker, path: displayPath)
+                sink.result.summary.schema = choice
                 processFrom = h
                 sink.lines.anchor = h
                 totalBytes -= h

@@ -9,10 +9,11 @@ enum SchemaResolution {
     }
 }
 
-struct CheckerFactory: Sendable {
+struct CheckerFactory: CheckerProvider {
     let schema: Schema
+    let choice: SchemaChoice
     let settings: LintSettings
-    func make() -> NamingChecker { NamingChecker() }
+    func checker(path: String, head: UnsafeRawBufferPointer) -> (NamingChecker, SchemaChoice) { (NamingChecker(), choice) }
 }
 
 struct NamingChecker: EventChecker {

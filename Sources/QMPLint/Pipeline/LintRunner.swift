@@ -38,8 +38,8 @@ public enum LintRunner {
             Console.error("qmp-lint: skipped \(s.description)")
         }
         let jobs = settings.jobs > 0 ? settings.jobs : ProcessInfo.processInfo.activeProcessorCount
-        let validatorFactory = CheckerFactory(schema: schema, settings: settings)
-        let linter = Linter(jobs: jobs, schema: choice, makeChecker: { _ in validatorFactory.make() })
+        let provider = CheckerFactory(schema: schema, choice: choice, settings: settings)
+        let linter = Linter(jobs: jobs, schema: choice, provider: provider)
         var (report, _) = linter.run(discovery)
         for i in report.files.indices where report.files[i].schema == nil { report.files[i].schema = choice }
         for f in report.files where f.readError != nil {

@@ -2,18 +2,20 @@ import Foundation
 
 /// Runs the whole pipeline over many inputs, in parallel across files, and assembles the
 /// deterministic report.
-public struct Linter<Checker: EventChecker> {
+public struct Linter<Provider: CheckerProvider> {
     public var jobs: Int
-    public var fileOptions: FileLinter<Checker>.Options
-    public var makeChecker: @Sendable (_ path: String) -> Checker
+    public var fileOptions: FileLinter<Provider>.Options
+    public var provider: Provider
     /// The schema named in the report (per-file choices are in each FileSummary).
     public var schema: SchemaChoice
 
     public init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, schema: SchemaChoice,
-                fileOptions: FileLinter<Checker>.Options = .init(),
-                makeChecker: @escaping @Sendable (_ path: String) -> Checker) {
-        self.jobs = max(1, jobs); self.schema = schema; self.fileOptions = fileOptions; self.makeChecker = makeChecker
+                fileOptions: FileLinter<Provider>.Options = .init(), provider: Provider) {
+        self.jobs = max(1, jobs); self.schema = schema; self.fileOptions = fileOptions; self.provider = provider
     }
+
+    /// How many bytes of an input the schema choice looks at.
+    public static var headSize: Int { 8 << 20 }
 
     /// Files larger than this are split into ranges linted in parallel.
     public var splitThreshold = 32 << 20
@@ -23,10 +25,12 @@ public struct Linter<Checker: EventChecker> {
         let inputs = discovery.inputs
         // Work items: whole inputs, or ranges of large plain files.
         var items: [(file: Int, range: Range<Int>?, history: Int)] = []
+        var heads: [Int: [UInt8]] = [:]
         for (i, path) in inputs.enumerated() {
             if jobs > 1, path != "-", let size = Self.plainFileSize(path), size > splitThreshold {
                 let parts = min(256, max(jobs, size / splitThreshold))
                 let ranges = FileSplitter.split(path: path, size: size, parts: parts)
+                heads[i] = Self.readHead(path, min(size, Self.headSize))
                 for r in ranges {
                     let history = min(r.lowerBound, fileOptions.history)
                     items.append((i, (r.lowerBound - history)..<r.upperBound, history))
@@ -39,7 +43,8 @@ public struct Linter<Checker: EventChecker> {
         let next = Counter()
         let workItems = items
         let fileOptions = self.fileOptions
-        let makeChecker = self.makeChecker
+        let provider = self.provider
+        let frozenHeads = heads
         let work: @Sendable (Int) -> Void = { _ in
             while true {
                 let k = next.take()
@@ -51,8 +56,14 @@ public struct Linter<Checker: EventChecker> {
                 do {
                     var source: any ByteSource
                     if let r = item.range { source = try FileRangeSource(path: path, range: r) } else { source = try InputOpener.open(path) }
-                    var linter = FileLinter(checker: makeChecker(path), options: fileOptions)
-                    result = linter.lint(&source, displayPath: display, history: item.history)
+                    var linter = FileLinter(provider: provider, options: fileOptions)
+                    if let head = frozenHeads[item.file] {
+                        result = head.withUnsafeBytes { h in
+                            linter.lint(&source, displayPath: display, history: item.history, path: path, head: h)
+                        }
+                    } else {
+                        result = linter.lint(&source, displayPath: display, history: item.history, path: path)
+                    }
                 } catch {
                     result = FileResult(path: display)
                     result.summary.readError = "\(error)"
@@ -81,6 +92,16 @@ public struct Linter<Checker: EventChecker> {
             results.append(r)
         }
         return (Self.assemble(results, schema: schema), results)
+    }
+
+    static func readHead(_ path: String, _ count: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: count)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, 0) }
+        out.removeLast(count - max(0, n))
+        return out
     }
 
     /// Size of a regular, uncompressed file; nil for anything else.

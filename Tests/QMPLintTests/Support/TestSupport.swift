@@ -25,12 +25,20 @@ struct NameOnlyChecker: EventChecker {
     }
 }
 
+/// Hands out one fixed checker.
+struct FixedProvider<C: EventChecker>: CheckerProvider, @unchecked Sendable {
+    let make: () -> C
+    func checker(path: String, head: UnsafeRawBufferPointer) -> (C, SchemaChoice) {
+        (make(), SchemaChoice(name: "test", reason: "test"))
+    }
+}
+
 /// Runs extraction over text and returns what one file would report.
 func extract(_ text: String, bufferSize: Int = 1 << 16, history: Int = 1 << 12) -> FileResult {
-    var options = FileLinter<NameOnlyChecker>.Options()
+    var options = FileLinter<FixedProvider<NameOnlyChecker>>.Options()
     options.bufferSize = bufferSize
     options.history = history
-    var linter = FileLinter(checker: NameOnlyChecker(), options: options)
+    var linter = FileLinter(provider: FixedProvider { NameOnlyChecker() }, options: options)
     var source: any ByteSource = MemorySource(text)
     return linter.lint(&source, displayPath: "test.log")
 }
@@ -49,10 +57,10 @@ struct RecordingChecker: EventChecker {
 
 func extractNames(_ text: String, bufferSize: Int = 1 << 16) -> [String] {
     let checker = RecordingChecker()
-    var options = FileLinter<RecordingChecker>.Options()
+    var options = FileLinter<FixedProvider<RecordingChecker>>.Options()
     options.bufferSize = bufferSize
     options.history = 1 << 10
-    var linter = FileLinter(checker: checker, options: options)
+    var linter = FileLinter(provider: FixedProvider { checker }, options: options)
     var source: any ByteSource = MemorySource(text)
     _ = linter.lint(&source, displayPath: "t")
     return checker.box.events.map(\.name)
