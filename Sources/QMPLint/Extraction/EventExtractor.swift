@@ -262,8 +262,8 @@ public struct EventExtractor {
         var domain = text(m.groups[4]) ?? ""
         if domain.count >= 2, let f = domain.first, f == "'" || f == "\"" { domain = String(domain.dropFirst().dropLast()) }
         let details = m.range.upperBound
-        sink.markers(.event, count: 1)
         if ByteScan.matches(w.b, at: details, "<null>", limit: contentEnd) {
+            sink.markers(.event, count: 1)
             tape.reset(bytes: w.b)
             consumedEnd = le
             sink.event(ExtractedEvent(envelope: .record(name: name, nameOffset: nameOffset, data: nil, timestamp: timestamp),
@@ -271,6 +271,7 @@ public struct EventExtractor {
             return le
         }
         guard details < contentEnd, w.b[details] == 0x7B else {
+            sink.markers(.malformed, count: 1)
             consumedEnd = le
             sink.malformed(MalformedEvent(dialect: .virshEvent, start: ls, fault: details,
                                           message: "event details are neither a JSON object nor <null>", name: name, end: contentEnd))
@@ -281,6 +282,7 @@ public struct EventExtractor {
         switch JSONParser.parseValue(w.b, from: details, limit: limit, options: options.json, into: &tape) {
         case .success(let end):
             consumedEnd = max(end, le)
+            sink.markers(.event, count: 1)
             countMarkers(in: details, end, bucket: .insideEvent, w, &sink)
             sink.event(ExtractedEvent(envelope: .record(name: name, nameOffset: nameOffset, data: 0, timestamp: timestamp),
                                       dialect: end > le ? .prettyJSON : .virshEvent, start: ls, end: end, stream: "domain=" + domain), tape: tape)
@@ -288,6 +290,7 @@ public struct EventExtractor {
         case .failure(let e):
             let faultLineEnd = ByteScan.lineEnd(w.b, min(e.offset, limit), limit: w.dataEnd)
             consumedEnd = max(faultLineEnd, le)
+            sink.markers(.malformed, count: 1)
             countMarkers(in: details, consumedEnd, bucket: .malformed, w, &sink)
             sink.malformed(MalformedEvent(dialect: .virshEvent, start: ls, fault: e.offset, message: e.message, name: name, end: consumedEnd))
             return consumedEnd
