@@ -231,7 +231,7 @@ extension EventValidator {
             }
             guard w.wants(.missingMember, self) else { return }
             let name = c.string(m.name)
-            var msg = "missing required member \"\(name)\" (\(expected(m.type))) of \(owner)"
+            var msg = "missing required member \"\(name)\" (\(c.typeNames[Int(m.type)])) of \(owner)"
             if let s = NameSuggester.suggest(name, among: strays) {
                 msg += "; \"\(s)\" is present - a misspelling?"
             } else if case .object(let inner) = c.types[Int(m.type)] {
