@@ -90,7 +90,7 @@ enum TestSchemas {
         b.enumeration("GuestPanicAction", ["pause", "poweroff", "run"])
         b.enumeration("GuestPanicInformationType", ["hyper-v", "s390", "tdx"])
         b.enumeration("S390CrashReason", ["unknown", "disabled-wait", "extint-loop", "pgmint-loop", "opint-loop"])
-        b.enumeration("ACPISlotType", ["DIMM", "CPU", "PCI"])
+        b.enumeration("ACPISlotType", ["DIMM", "CPU"])
         b.enumeration("IoOperationType", ["read", "write"])
         b.enumeration("BlockErrorAction", ["ignore", "report", "stop"])
         b.enumeration("QuorumOpType", ["read", "write", "flush"])
