@@ -16,3 +16,11 @@ public struct RuleDescription: Sendable {
         self.rationale = rationale; self.triggering = triggering; self.nonTriggering = nonTriggering
     }
 }
+
+/// A kind of problem qmp-lint reports: one type per rule, holding its catalogue entry.
+/// The checks themselves run in one walk over the event (`EventValidator`); each rule type
+/// keeps its description, examples and message wording together.
+public protocol ValidationRule {
+    /// The rule's catalogue entry.
+    static var rule: RuleDescription { get }
+}

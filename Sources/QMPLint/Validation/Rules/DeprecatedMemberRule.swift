@@ -1,0 +1,16 @@
+/// Warns about a member the schema marks `deprecated`.
+public enum DeprecatedMemberRule: ValidationRule {
+    public static let rule = RuleDescription(
+        id: "deprecated-member",
+        severity: .warning,
+        description: "A member is deprecated by the schema.",
+        rationale: "A deprecated member is still sent but will disappear in a later QEMU; clients reading "
+            + "it will break then. (No event member of QEMU 10.2 is deprecated; the examples assume a schema "
+            + "that deprecates DEVICE_DELETED's device in favour of path.)",
+        triggering: [
+            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "DEVICE_DELETED", "data": {"device": "net1", "path": "/machine/peripheral/net1"}}"#,
+        ],
+        nonTriggering: [
+            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "DEVICE_DELETED", "data": {"path": "/machine/peripheral/net1"}}"#,
+        ])
+}

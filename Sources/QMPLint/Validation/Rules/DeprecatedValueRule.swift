@@ -1,0 +1,16 @@
+/// Warns about an enum value the schema marks `deprecated`.
+public enum DeprecatedValueRule: ValidationRule {
+    public static let rule = RuleDescription(
+        id: "deprecated-value",
+        severity: .warning,
+        description: "An enum value is deprecated by the schema.",
+        rationale: "A deprecated enum value is still accepted but will be dropped in a later QEMU; clients "
+            + "that depend on it will then see a different value. (No enum value used by QEMU 10.2 events is "
+            + "deprecated; the examples assume a schema that deprecates MigrationStatus value colo.)",
+        triggering: [
+            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "MIGRATION", "data": {"status": "colo"}}"#,
+        ],
+        nonTriggering: [
+            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "MIGRATION", "data": {"status": "completed"}}"#,
+        ])
+}

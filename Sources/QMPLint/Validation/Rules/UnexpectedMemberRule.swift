@@ -1,0 +1,18 @@
+/// Warns about a member the schema does not define (suggesting a near name:
+/// `sector-count` -> `sectors-count`). A warning because clients must ignore unknown members.
+public enum UnexpectedMemberRule: ValidationRule {
+    public static let rule = RuleDescription(
+        id: "unexpected-member",
+        severity: .warning,
+        description: "A member is not defined by the schema.",
+        rationale: "QEMU emits only the members its schema defines. A newer QEMU may add members, which "
+            + "QMP clients must ignore, so this is a warning; more often it is a misspelling or a member "
+            + "placed at the wrong nesting level.",
+        triggering: [
+            #"{"timestamp": {"seconds": 1709288602, "microseconds": 4417}, "event": "DEVICE_DELETED", "data": {"device": "net1", "path": "/machine/peripheral/net1", "reason": "unplugged"}}"#,
+            #"{"timestamp": {"seconds": 1709288601, "microseconds": 18544}, "event": "STOP", "data": {"reason": "pause"}}"#,
+        ],
+        nonTriggering: [
+            #"{"timestamp": {"seconds": 1709288602, "microseconds": 4417}, "event": "DEVICE_DELETED", "data": {"device": "net1", "path": "/machine/peripheral/net1"}}"#,
+        ])
+}
