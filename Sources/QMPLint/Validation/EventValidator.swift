@@ -4,14 +4,6 @@ import Glibc
 import Darwin
 #endif
 
-/// What is known about an event's timestamp when its envelope is not JSON (virsh output).
-public enum TimestampEvidence: Sendable, Equatable {
-    /// The time as printed; seconds -1 is libvirt's "QEMU sent no timestamp".
-    case given(seconds: Int64, microseconds: Int64)
-    /// The printed time is the host's clock, not QEMU's (`virsh --timestamp`): nothing to check.
-    case hostClock
-}
-
 /// The outcome of validating one event.
 public struct ValidatedEvent: Sendable, Equatable {
     /// Index of the event in `EventValidator.eventNames`; nil when the name is not in the schema
@@ -77,7 +69,7 @@ public struct EventValidator: Sendable {
     /// name from the text (at byte `nameOffset`), `data` = tape index of the details object or
     /// nil for `<null>`, and what the line says about the timestamp. Pointers still start at
     /// the event (`/data/...`).
-    public func validate(name: String, nameOffset: Int, data: Int?, timestamp: TimestampEvidence,
+    public func validate(name: String, nameOffset: Int, data: Int?, timestamp: RecordTimestamp,
                          in tape: JSONTape, into findings: inout [RawFinding]) -> ValidatedEvent {
         tape.nodes.withUnsafeBufferPointer { nodes in
             var w = Walk(tape: tape, nodes: nodes.baseAddress ?? UnsafePointer(bitPattern: 8)!,

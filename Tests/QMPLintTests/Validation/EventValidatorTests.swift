@@ -325,7 +325,7 @@ private func ev(_ name: String, _ data: String? = nil) -> String {
     // MARK: virsh qemu-monitor-event lines
 
     /// Validates like the extractor does for `event NAME at S.U for domain D: DETAILS`.
-    func virsh(_ name: String, _ details: String?, _ t: TimestampEvidence) -> Checked {
+    func virsh(_ name: String, _ details: String?, _ t: RecordTimestamp) -> Checked {
         let bytes = Array((details ?? "").utf8)
         return bytes.withUnsafeBytes { buf in
             var tape = JSONTape()
@@ -342,7 +342,7 @@ private func ev(_ name: String, _ data: String? = nil) -> String {
     }
 
     @Test func virshEvents() {
-        let ok = TimestampEvidence.given(seconds: 1709288600, microseconds: 595545)
+        let ok = RecordTimestamp.given(seconds: 1709288600, microseconds: 595545)
         #expect(virsh("BALLOON_CHANGE", #"{"actual":3897556992}"#, ok).findings.isEmpty)
         #expect(virsh("STOP", nil, ok).findings.isEmpty)
         #expect(virsh("STOP", nil, .hostClock).findings.isEmpty)
