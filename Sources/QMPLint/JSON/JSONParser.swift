@@ -55,7 +55,7 @@ public enum JSONParser {
     /// it; returns the offset one past the value. Bytes after the value are not looked at.
     ///
     /// Nothing at or beyond `limit` (default `bytes.count`) is read. The tape is reset first;
-    /// after a failure its content is unspecified.
+    /// after a failure it holds no nodes (duplicates found before the fault may remain).
     public static func parseValue(_ bytes: UnsafeRawBufferPointer, from offset: Int, limit: Int? = nil,
                                   options: Options, into tape: inout JSONTape) -> Result<Int, JSONParseError> {
         tape.reset(bytes: bytes)
@@ -64,22 +64,18 @@ public enum JSONParser {
         guard let base = bytes.baseAddress, offset < end else {
             return .failure(JSONParseError(kind: .unexpectedEnd, offset: end, message: "expected a value"))
         }
-        var nodes: [JSONNode] = []
+        if !isKnownUniquelyReferenced(&tape.scratch) { tape.scratch = JSONNodeScratch() }
         var duplicates: [JSONDuplicateKey] = []
-        swap(&nodes, &tape.nodes)
         swap(&duplicates, &tape.duplicates)
-        defer {
-            swap(&nodes, &tape.nodes)
-            swap(&duplicates, &tape.duplicates)
+        defer { swap(&duplicates, &tape.duplicates) }
+        var count = 0
+        let result = JSONScanner.run(
+            base.assumingMemoryBound(to: UInt8.self), from: offset, limit: end, options: options,
+            scratch: tape.scratch, nodeCount: &count, duplicates: &duplicates)
+        if case .success = result {
+            tape.nodes.append(contentsOf: UnsafeBufferPointer(start: tape.scratch.base, count: count))
         }
-        var scanner = JSONScanner(
-            p: base.assumingMemoryBound(to: UInt8.self), limit: end, options: options, i: offset)
-        do {
-            try scanner.run(nodes: &nodes, duplicates: &duplicates)
-            return .success(scanner.i)
-        } catch {
-            return .failure(error)
-        }
+        return result
     }
 
     /// Parses a whole document: one value with only whitespace around it.

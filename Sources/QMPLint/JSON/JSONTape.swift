@@ -56,6 +56,8 @@ public struct JSONTape {
     public var nodes: [JSONNode] = []
     public var duplicates: [JSONDuplicateKey] = []
     public var bytes: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// Where `JSONParser` builds nodes before copying them to `nodes` (kept across parses).
+    var scratch = JSONNodeScratch()
 
     public init() { nodes.reserveCapacity(256) }
 
