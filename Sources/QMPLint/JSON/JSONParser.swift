@@ -65,13 +65,10 @@ public enum JSONParser {
             return .failure(JSONParseError(kind: .unexpectedEnd, offset: end, message: "expected a value"))
         }
         if !isKnownUniquelyReferenced(&tape.scratch) { tape.scratch = JSONNodeScratch() }
-        var duplicates: [JSONDuplicateKey] = []
-        swap(&duplicates, &tape.duplicates)
-        defer { swap(&duplicates, &tape.duplicates) }
         var count = 0
         let result = JSONScanner.run(
             base.assumingMemoryBound(to: UInt8.self), from: offset, limit: end, options: options,
-            scratch: tape.scratch, nodeCount: &count, duplicates: &duplicates)
+            scratch: tape.scratch, nodeCount: &count, duplicates: &tape.duplicates)
         if case .success = result {
             tape.nodes.append(contentsOf: UnsafeBufferPointer(start: tape.scratch.base, count: count))
         }

@@ -99,10 +99,11 @@ enum JSONScanner {
                     if let fault = s.fault { return failure(fault, s.end) }
                     let k = count
                     push(JSONNode(kind: .string, flags: s.flags, next: Int32(k + 1), start: i, end: s.end))
-                    i = s.end
-                    if member > 1 && member <= linearDuplicateLimit {
+                    if member <= linearDuplicateLimit
+                        && mayRepeat(p, nodes + parent, start: i + 1, end: s.end - 1, escaped: s.flags) {
                         checkDuplicate(p, nodes, key: k, object: parent, member: member, duplicates: &duplicates)
                     }
+                    i = s.end
                     skipWhitespace()
                     if i >= limit || p[i] != 0x3A { return failure(.expectedColon, min(i, limit)) }
                     i += 1
@@ -120,7 +121,8 @@ enum JSONScanner {
                 let k = count
                 push(JSONNode(kind: .placeholder, next: Int32(k + 1), start: start, end: end))
                 push(JSONNode(kind: .placeholder, next: Int32(k + 2), start: start, end: end))
-                if member > 1 && member <= linearDuplicateLimit {
+                if member <= linearDuplicateLimit
+                    && mayRepeat(p, nodes + parent, start: start, end: end, escaped: 0) {
                     checkDuplicate(p, nodes, key: k, object: parent, member: member, duplicates: &duplicates)
                 }
                 i = end
@@ -202,6 +204,8 @@ enum JSONScanner {
                 nodes[index].end = i
                 parent = Int(nodes[index].next)
                 nodes[index].next = Int32(count)
+                nodes[index].magnitude = 0
+                nodes[index].flags = 0
                 if !parentIsArray && Int(nodes[index].count) > linearDuplicateLimit {
                     checkLargeObject(p, nodes, index, duplicates: &duplicates)
                     sortDuplicates = true
@@ -285,7 +289,7 @@ enum JSONScanner {
 
     /// Scans the string whose opening quote `quote` is at `i`: the offset past its closing
     /// quote and its flags, or a fault and its offset.
-    @inline(__always)
+    @_transparent
     static func scanString(_ p: UnsafePointer<UInt8>, _ i: Int, _ limit: Int, quote: UInt8,
                            options: JSONParser.Options) -> (end: Int, flags: UInt8, fault: JSONFault?) {
         var j = i + 1
@@ -351,7 +355,7 @@ enum JSONScanner {
 
     /// Scans the number at `i`: integers exactly (magnitude + flags), anything with a fraction
     /// or exponent as `.number`.
-    @inline(__always)
+    @_transparent
     static func scanNumber(_ p: UnsafePointer<UInt8>, _ i: Int, _ limit: Int)
         -> (end: Int, kind: JSONKind, flags: UInt8, magnitude: UInt64, fault: JSONFault?) {
         var j = i
@@ -368,16 +372,33 @@ enum JSONScanner {
         if d == 0 {
             if j < limit && p[j] &- 0x30 < 10 { return (j, .integer, 0, 0, .leadingZero) }
         } else {
+            let first = j - 1
+            while j + 8 <= limit {
+                let w = UInt64(littleEndian: UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self))
+                if !isEightDigits(w) { break }
+                magnitude = magnitude &* 100_000_000 &+ eightDigitsValue(w)
+                j += 8
+            }
             while j < limit {
                 d = p[j] &- 0x30
                 if d > 9 { break }
-                if magnitude >= 1_844_674_407_370_955_161 {
-                    if magnitude > 1_844_674_407_370_955_161 || d > 5 { flags |= JSONNode.overflow }
-                }
                 magnitude = magnitude &* 10 &+ UInt64(d)
                 j += 1
             }
-            if flags & JSONNode.overflow != 0 { magnitude = UInt64.max }
+            // Up to 19 digits cannot overflow; longer runs are redone with checks.
+            if j - first > 19 {
+                magnitude = 0
+                for k in first..<j {
+                    let (times10, o1) = magnitude.multipliedReportingOverflow(by: 10)
+                    let (sum, o2) = times10.addingReportingOverflow(UInt64(p[k] &- 0x30))
+                    if o1 || o2 {
+                        flags |= JSONNode.overflow
+                        magnitude = UInt64.max
+                        break
+                    }
+                    magnitude = sum
+                }
+            }
         }
         var kind = JSONKind.integer
         if j < limit && p[j] == 0x2E {  // .
@@ -402,6 +423,22 @@ enum JSONScanner {
         }
         if kind == .number { return (j, kind, 0, 0, nil) }
         return (j, kind, flags, magnitude, nil)
+    }
+
+    /// True when all eight bytes of `w` are ASCII digits.
+    @inline(__always)
+    static func isEightDigits(_ w: UInt64) -> Bool {
+        (w & 0xF0F0_F0F0_F0F0_F0F0) | (((w &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4)
+            == 0x3333_3333_3333_3333
+    }
+
+    /// The value of eight ASCII digits loaded little-endian (first digit in the lowest byte).
+    @inline(__always)
+    static func eightDigitsValue(_ w: UInt64) -> UInt64 {
+        var v = w & 0x0F0F_0F0F_0F0F_0F0F
+        v = (v &* 2561) >> 8
+        v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) >> 16
+        return ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32
     }
 
     /// Scans a bare word where a value belongs: `true`, `false`, `null`, and when enabled
@@ -460,6 +497,24 @@ enum JSONScanner {
     }
 
     // MARK: Duplicate keys
+
+    /// Cheap pre-check for duplicate keys. While an object is open its node's `magnitude` holds
+    /// a 64-bit filter of the keys seen so far, and its `flags` is 1 once an escaped key was
+    /// seen (raw bytes then no longer tell keys apart). Returns false only when the key (content
+    /// bytes `start..<end`) cannot equal an earlier one; records the key either way.
+    @inline(__always)
+    static func mayRepeat(_ p: UnsafePointer<UInt8>, _ object: UnsafeMutablePointer<JSONNode>, start: Int, end: Int,
+                          escaped flags: UInt8) -> Bool {
+        let length = end - start
+        let edges = length > 0 ? Int(p[start]) &* 3 &+ Int(p[end - 1]) : 0
+        let bit = UInt64(1) << UInt64((length &* 7 &+ edges) & 63)
+        let old = object.pointee.magnitude
+        object.pointee.magnitude = old | bit
+        let escaped = flags & JSONNode.hasEscapes
+        let anyEscaped = object.pointee.flags | escaped
+        object.pointee.flags = anyEscaped
+        return old != 0 && (old & bit != 0 || anyEscaped != 0)
+    }
 
     /// Compares key `key` (member number `member` of `object`) with the members before it.
     @inline(__always)

@@ -62,8 +62,8 @@ public struct JSONTape {
     public init() { nodes.reserveCapacity(256) }
 
     public mutating func reset(bytes: UnsafeRawBufferPointer) {
-        nodes.removeAll(keepingCapacity: true)
-        duplicates.removeAll(keepingCapacity: true)
+        if !nodes.isEmpty { nodes.removeAll(keepingCapacity: true) }
+        if !duplicates.isEmpty { duplicates.removeAll(keepingCapacity: true) }
         self.bytes = bytes
     }
 
