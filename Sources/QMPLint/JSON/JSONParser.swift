@@ -77,11 +77,13 @@ public enum JSONParser {
 
     /// Parses a whole document: one value with only whitespace around it.
     ///
-    /// With `allowSingleQuotes` (lenient mode) a leading UTF-8 byte order mark is skipped.
+    /// When any lenient option is on, a leading UTF-8 byte order mark is skipped.
     public static func parseDocument(_ bytes: UnsafeRawBufferPointer, options: Options = .strict,
                                      into tape: inout JSONTape) -> Result<Int, JSONParseError> {
         var start = 0
-        if options.allowSingleQuotes, bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+        let lenient = options.allowSingleQuotes || options.allowPythonLiterals || options.allowPlaceholders
+            || options.allowInvalidUTF8
+        if lenient, bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
             start = 3
         }
         switch parseValue(bytes, from: start, options: options, into: &tape) {
