@@ -26,6 +26,11 @@ public struct JSONParseError: Error, Sendable, Equatable {
 
 /// Exact JSON parser (RFC 8259) writing onto a `JSONTape`; integers kept exactly, every value
 /// located by byte offset, duplicate keys recorded, depth bounded without recursion.
+///
+/// Strict mode accepts exactly RFC 8259 text: raw bytes in strings must be valid UTF-8 and not
+/// control characters; `\uXXXX` escapes of lone surrogates are accepted, as the grammar allows,
+/// and decode to U+FFFD. Raw control characters (a string cut by a logger's newline) are
+/// rejected in every mode.
 public enum JSONParser {
     public struct Options: Sendable {
         /// Strings in single quotes (QEMU's JSON dialect, Python repr).
