@@ -31,7 +31,7 @@ enum ReportRendering {
     static func render(_ report: LintReport, format: String, settings: LintSettings, color: Bool) -> String {
         guard let reporter = Reporters.named(format) else { return "" }
         let options = ReportOptions(color: color, summaryOnly: settings.summaryOnly, quiet: settings.quiet,
-                                    rules: [], workingDirectory: FileManager.default.currentDirectoryPath)
+                                    rules: RuleCatalog.all, workingDirectory: FileManager.default.currentDirectoryPath)
         return reporter.render(report, options: options)
     }
 }
