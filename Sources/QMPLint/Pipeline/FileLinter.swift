@@ -34,6 +34,8 @@ public struct FileLinter<Provider: CheckerProvider> {
         /// Bytes kept before the unprocessed part, for look-back (echo detection).
         public var history = 64 << 10
         public var extractor = EventExtractor.Options()
+        /// Told of every byte read, for the progress bar.
+        public var progress: ProgressCounter?
         public init() {}
     }
 
@@ -73,6 +75,7 @@ public struct FileLinter<Provider: CheckerProvider> {
                     if n == 0 { atEOF = true; break }
                     dataEnd += n
                     totalBytes += n
+                    options.progress?.add(bytes: n)
                     lastByte = buf[dataEnd - 1]
                 } catch {
                     readError = error

@@ -39,8 +39,23 @@ public enum LintRunner {
         }
         let jobs = settings.jobs > 0 ? settings.jobs : ProcessInfo.processInfo.activeProcessorCount
         let provider = CheckerFactory(schema: schema, choice: choice, settings: settings)
-        let linter = Linter(jobs: jobs, schema: choice, provider: provider)
+        var fileOptions = FileLinter<CheckerFactory>.Options()
+        var bar: ProgressBar?
+        if settings.progress && ProgressBar.wanted {
+            var total = 0
+            var known = true
+            for p in discovery.inputs {
+                var st = stat()
+                if p != "-", stat(p, &st) == 0, st.st_mode & S_IFMT == S_IFREG { total += Int(st.st_size) } else { known = false }
+            }
+            let counter = ProgressCounter(totalBytes: known ? total : nil, totalFiles: discovery.inputs.count)
+            fileOptions.progress = counter
+            bar = ProgressBar(counter: counter)
+            bar?.begin()
+        }
+        let linter = Linter(jobs: jobs, schema: choice, fileOptions: fileOptions, provider: provider)
         var (report, _) = linter.run(discovery)
+        bar?.end()
         for i in report.files.indices where report.files[i].schema == nil { report.files[i].schema = choice }
         for f in report.files where f.readError != nil {
             Console.error("qmp-lint: \(f.readError!)")

@@ -69,6 +69,7 @@ public struct Linter<Provider: CheckerProvider> {
                     result.summary.readError = "\(error)"
                 }
                 slots.set(k, result)
+                if k + 1 == workItems.count || workItems[k + 1].file != item.file { fileOptions.progress?.fileDone() }
             }
         }
         let threads = min(jobs, max(1, items.count))
