@@ -53,7 +53,8 @@ public enum LintRunner {
             bar = ProgressBar(counter: counter)
             bar?.begin()
         }
-        let linter = Linter(jobs: jobs, schema: choice, fileOptions: fileOptions, provider: provider)
+        var linter = Linter(jobs: jobs, schema: choice, fileOptions: fileOptions, provider: provider)
+        linter.splitThreshold = settings.splitThreshold
         var (report, _) = linter.run(discovery)
         bar?.end()
         for i in report.files.indices where report.files[i].schema == nil { report.files[i].schema = choice }
