@@ -478,6 +478,11 @@ public struct EventExtractor {
             n += 1
         }
         guard l < lineStart else { return false }
+        // Only the records that echo QEMU's text can hold an earlier copy.
+        let io: StaticString = "_IO_PROCESS: mon=", line: StaticString = "Line ["
+        guard ByteScan.find(UnsafeRawBufferPointer(start: line.utf8Start, count: line.utf8CodeUnitCount), in: w.b, from: l, to: lineStart) != nil
+            || ByteScan.find(UnsafeRawBufferPointer(start: io.utf8Start, count: io.utf8CodeUnitCount), in: w.b, from: l, to: lineStart) != nil
+        else { return false }
         let needle = UnsafeRawBufferPointer(rebasing: w.b[start..<end])
         return ByteScan.find(needle, in: w.b, from: l, to: lineStart) != nil
     }
