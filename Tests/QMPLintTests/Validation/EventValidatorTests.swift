@@ -6,7 +6,7 @@ private func ev(_ name: String, _ data: String? = nil) -> String {
     "{\(ts), \"event\": \"\(name)\"" + (data.map { ", \"data\": \($0)" } ?? "") + "}"
 }
 
-@Suite struct EventValidatorTests {
+@Suite struct ValidationEventValidatorTests {
     let v = EventValidator(schema: TestSchemas.qemu)
 
     // MARK: well-formed events
