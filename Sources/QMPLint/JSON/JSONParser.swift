@@ -26,6 +26,11 @@ public struct JSONParseError: Error, Sendable, Equatable {
 
 /// Exact JSON parser (RFC 8259) writing onto a `JSONTape`; integers kept exactly, every value
 /// located by byte offset, duplicate keys recorded, depth bounded without recursion.
+///
+/// Strict mode accepts exactly RFC 8259 text: raw bytes in strings must be valid UTF-8 and not
+/// control characters; `\uXXXX` escapes of lone surrogates are accepted, as the grammar allows,
+/// and decode to U+FFFD. Raw control characters (a string cut by a logger's newline) are
+/// rejected in every mode.
 public enum JSONParser {
     public struct Options: Sendable {
         /// Strings in single quotes (QEMU's JSON dialect, Python repr).
@@ -55,7 +60,7 @@ public enum JSONParser {
     /// it; returns the offset one past the value. Bytes after the value are not looked at.
     ///
     /// Nothing at or beyond `limit` (default `bytes.count`) is read. The tape is reset first;
-    /// after a failure its content is unspecified.
+    /// after a failure it holds no nodes (duplicates found before the fault may remain).
     public static func parseValue(_ bytes: UnsafeRawBufferPointer, from offset: Int, limit: Int? = nil,
                                   options: Options, into tape: inout JSONTape) -> Result<Int, JSONParseError> {
         tape.reset(bytes: bytes)
@@ -64,31 +69,26 @@ public enum JSONParser {
         guard let base = bytes.baseAddress, offset < end else {
             return .failure(JSONParseError(kind: .unexpectedEnd, offset: end, message: "expected a value"))
         }
-        var nodes: [JSONNode] = []
-        var duplicates: [JSONDuplicateKey] = []
-        swap(&nodes, &tape.nodes)
-        swap(&duplicates, &tape.duplicates)
-        defer {
-            swap(&nodes, &tape.nodes)
-            swap(&duplicates, &tape.duplicates)
+        if !isKnownUniquelyReferenced(&tape.scratch) { tape.scratch = JSONNodeScratch() }
+        var count = 0
+        let result = JSONScanner.run(
+            base.assumingMemoryBound(to: UInt8.self), from: offset, limit: end, options: options,
+            scratch: tape.scratch, nodeCount: &count, duplicates: &tape.duplicates)
+        if case .success = result {
+            tape.nodes.append(contentsOf: UnsafeBufferPointer(start: tape.scratch.base, count: count))
         }
-        var scanner = JSONScanner(
-            p: base.assumingMemoryBound(to: UInt8.self), limit: end, options: options, i: offset)
-        do {
-            try scanner.run(nodes: &nodes, duplicates: &duplicates)
-            return .success(scanner.i)
-        } catch {
-            return .failure(error)
-        }
+        return result
     }
 
     /// Parses a whole document: one value with only whitespace around it.
     ///
-    /// With `allowSingleQuotes` (lenient mode) a leading UTF-8 byte order mark is skipped.
+    /// When any lenient option is on, a leading UTF-8 byte order mark is skipped.
     public static func parseDocument(_ bytes: UnsafeRawBufferPointer, options: Options = .strict,
                                      into tape: inout JSONTape) -> Result<Int, JSONParseError> {
         var start = 0
-        if options.allowSingleQuotes, bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+        let lenient = options.allowSingleQuotes || options.allowPythonLiterals || options.allowPlaceholders
+            || options.allowInvalidUTF8
+        if lenient, bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
             start = 3
         }
         switch parseValue(bytes, from: start, options: options, into: &tape) {

@@ -49,19 +49,21 @@ public struct JSONDuplicateKey: Sendable {
 
 /// A parsed JSON document as a flat array of nodes over the caller's bytes: no allocation per
 /// value, every value's byte position known. The tape is reused across parses
-/// (`JSONParser.parse` clears it, keeping capacity). Node 0 is the root.
+/// (`JSONParser.parseValue` and `parseDocument` clear it, keeping capacity). Node 0 is the root.
 ///
 /// The bytes are not owned: `bytes` must stay valid while the tape is read.
 public struct JSONTape {
     public var nodes: [JSONNode] = []
     public var duplicates: [JSONDuplicateKey] = []
     public var bytes: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// Where `JSONParser` builds nodes before copying them to `nodes` (kept across parses).
+    var scratch = JSONNodeScratch()
 
     public init() { nodes.reserveCapacity(256) }
 
     public mutating func reset(bytes: UnsafeRawBufferPointer) {
-        nodes.removeAll(keepingCapacity: true)
-        duplicates.removeAll(keepingCapacity: true)
+        if !nodes.isEmpty { nodes.removeAll(keepingCapacity: true) }
+        if !duplicates.isEmpty { duplicates.removeAll(keepingCapacity: true) }
         self.bytes = bytes
     }
 
@@ -136,9 +138,11 @@ public struct JSONTape {
         return w.withUTF8 { stringEquals(i, $0) }
     }
 
-    /// The decoded value of string node `i` (escapes resolved; invalid UTF-8 repaired).
+    /// The decoded value of string node `i` (escapes resolved; invalid UTF-8 repaired);
+    /// for a placeholder node, its text as written.
     public func string(_ i: Int) -> String {
-        JSONStringDecoder.decode(rawBytes(i), singleQuoted: nodes[i].flags & JSONNode.singleQuoted != 0)
+        if nodes[i].kind == .placeholder { return rawText(i) }
+        return JSONStringDecoder.decode(rawBytes(i), singleQuoted: nodes[i].flags & JSONNode.singleQuoted != 0)
     }
 
     /// The value of integer node `i` as an Int64 when it fits.

@@ -17,6 +17,7 @@ public struct JSONWriter: Sendable {
     /// A key was just written; the next value belongs to it.
     private var afterKey = false
 
+    /// A writer producing compact text, or indented text when `pretty`.
     public init(pretty: Bool = false) {
         self.pretty = pretty
     }
@@ -33,20 +34,24 @@ public struct JSONWriter: Sendable {
 
     // MARK: Structure
 
+    /// Opens an object; write members with `key(_:)` + a value, then `endObject()`.
     public mutating func beginObject() {
         beforeValue()
         bytes.append(UInt8(ascii: "{"))
         open.append(false)
     }
 
+    /// Closes the innermost open object.
     public mutating func endObject() { end(UInt8(ascii: "}")) }
 
+    /// Opens an array; write its elements, then `endArray()`.
     public mutating func beginArray() {
         beforeValue()
         bytes.append(UInt8(ascii: "["))
         open.append(false)
     }
 
+    /// Closes the innermost open array.
     public mutating func endArray() { end(UInt8(ascii: "]")) }
 
     /// Writes a member name; the next value written is that member's value.
@@ -61,6 +66,7 @@ public struct JSONWriter: Sendable {
 
     // MARK: Scalars
 
+    /// Writes a string value, escaped.
     public mutating func string(_ value: String) {
         beforeValue()
         appendString(value)
@@ -72,13 +78,16 @@ public struct JSONWriter: Sendable {
         appendString(String(decoding: value, as: UTF8.self))
     }
 
+    /// Writes an integer exactly.
     public mutating func integer(_ value: Int) { integer(Int64(value)) }
 
+    /// Writes an integer exactly.
     public mutating func integer(_ value: Int64) {
         beforeValue()
         appendInteger(value.magnitude, negative: value < 0)
     }
 
+    /// Writes an unsigned integer exactly.
     public mutating func integer(_ value: UInt64) {
         beforeValue()
         appendInteger(value, negative: false)
@@ -95,11 +104,13 @@ public struct JSONWriter: Sendable {
         }
     }
 
+    /// Writes `true` or `false`.
     public mutating func bool(_ value: Bool) {
         beforeValue()
         bytes.append(contentsOf: (value ? "true" : "false").utf8)
     }
 
+    /// Writes `null`.
     public mutating func null() {
         beforeValue()
         bytes.append(contentsOf: "null".utf8)
@@ -107,6 +118,7 @@ public struct JSONWriter: Sendable {
 
     // MARK: Members
 
+    /// Writes a member: its name, then the value.
     public mutating func member(_ name: String, _ value: String) { key(name); string(value) }
     public mutating func member(_ name: String, _ value: Int) { key(name); integer(value) }
     public mutating func member(_ name: String, _ value: Int64) { key(name); integer(value) }

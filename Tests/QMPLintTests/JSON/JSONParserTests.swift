@@ -56,6 +56,23 @@ struct JSONParserTapeTests {
         #expect((n.flags & JSONNode.overflow != 0) == overflow)
     }
 
+    @Test func integersOfEveryLength() {
+        var digits = ""
+        for n in 1...21 {
+            digits += String((n * 7) % 10 == 0 ? 1 : (n * 7) % 10)
+            for text in [digits, "-" + digits, "[" + digits + "]", digits + ".5"] {
+                let p = ParsedJSON(text)
+                #expect(p.ok, "\(text)")
+                let node = p.tape.nodes.last!
+                if text.hasSuffix(".5") { #expect(node.kind == .number); continue }
+                let expected = UInt64(digits)
+                #expect(node.kind == .integer)
+                #expect((node.flags & JSONNode.overflow != 0) == (expected == nil), "\(text)")
+                #expect(node.magnitude == expected ?? UInt64.max, "\(text)")
+            }
+        }
+    }
+
     @Test func int64Accessor() {
         #expect(ParsedJSON("-9223372036854775808").tape.int64(0) == Int64.min)
         #expect(ParsedJSON("9223372036854775807").tape.int64(0) == Int64.max)
@@ -196,6 +213,12 @@ struct JSONParserDuplicateKeyTests {
         // object 0: keys at 1 ("a"), 3 ("b"), 9 ("a"), 11 ("\u0061"); object 4: keys 5, 7.
         #expect(d == [[4, 7], [0, 9], [0, 11]])
         #expect(p.tape.member(0, "a") == 2)
+    }
+
+    @Test func escapedKeyFirst() {
+        #expect(ParsedJSON(#"{"\u0061": 1, "b": 2, "a": 3}"#).tape.duplicates.map(\.key) == [5])
+        #expect(ParsedJSON(#"{"b": 1, "\u0062": 2}"#).tape.duplicates.map(\.key) == [3])
+        #expect(ParsedJSON(#"{"a\n": 1, "a": 2, "a\n": 3}"#).tape.duplicates.map(\.key) == [5])
     }
 
     @Test func singleAndDoubleQuotedKeysCompareByContent() {
