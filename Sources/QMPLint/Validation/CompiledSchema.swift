@@ -127,9 +127,21 @@ final class CompiledSchema: @unchecked Sendable {
                                   schemaType: Int32(schemaType)))
             return index
         }
-        func objectMembers(_ t: TypeID) -> [SchemaMember] {
-            if case .object(let o) = schema.types[t].kind { return o.members }
-            return []
+        /// An object with `prefix` members before its own; for a union, one flattened object
+        /// per branch (base + branch members, as QEMU's visitor writes them), recursively when
+        /// a branch is itself a union.
+        func addUnionTree(prefix: [SchemaMember], _ o: SchemaObject, schemaType: Int) -> Int32 {
+            // A branch union may repeat the outer base's members (its discriminator, say).
+            let all = prefix + o.members.filter { m in !prefix.contains { $0.name == m.name } }
+            let index = addObject(all, discriminator: o.discriminator, schemaType: schemaType)
+            guard o.discriminator != nil else { return index }
+            for v in o.variants {
+                let branch: SchemaObject
+                if case .object(let b) = schema.types[v.type].kind { branch = b } else { branch = SchemaObject(members: []) }
+                let flat = addUnionTree(prefix: all, branch, schemaType: schemaType)
+                variantKeys.append(ByteTable.Entry(scope: index, name: intern(v.value), value: flat))
+            }
+            return index
         }
 
         for (t, type) in schema.types.enumerated() {
@@ -155,15 +167,7 @@ final class CompiledSchema: @unchecked Sendable {
                 }
                 types.append(.enumeration(e))
             case .object(let o):
-                let base = addObject(o.members, discriminator: o.discriminator, schemaType: t)
-                if o.discriminator != nil {
-                    for v in o.variants {
-                        // Branch members follow the base's, as QEMU's visitor writes them.
-                        let flat = addObject(o.members + objectMembers(v.type), discriminator: nil, schemaType: t)
-                        variantKeys.append(ByteTable.Entry(scope: base, name: intern(v.value), value: flat))
-                    }
-                }
-                types.append(.object(base))
+                types.append(.object(addUnionTree(prefix: [], o, schemaType: t)))
             case .alternate(let alts):
                 types.append(.alternate(first: Int32(alternatives.count), count: Int32(alts.count)))
                 alternatives.append(contentsOf: alts.map { Int32($0) })

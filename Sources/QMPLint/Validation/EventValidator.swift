@@ -418,14 +418,14 @@ public struct EventValidator: Sendable {
         var oi = base
         var o = c.objects[Int(base)]
         let n = w.nodes[node]
-        if o.discriminator >= 0 {
+        while o.discriminator >= 0 {
             // Select the branch from the discriminator's value; its own checks (missing,
             // type, enum value) happen with the other members below.
             let d = c.members[Int(o.firstMember + o.discriminator)]
-            if let dv = findKey(node, d.name, &w), w.nodes[dv].kind == .string {
-                let flat = lookupString(dv, table: c.variantTable, scope: base, &w)
-                if flat >= 0 { oi = flat; o = c.objects[Int(flat)] }
-            }
+            guard let dv = findKey(node, d.name, &w), w.nodes[dv].kind == .string else { break }
+            let flat = lookupString(dv, table: c.variantTable, scope: oi, &w)
+            guard flat >= 0 else { break }
+            oi = flat; o = c.objects[Int(flat)]
         }
         var seen: UInt64 = 0
         var hint: Int32 = 0

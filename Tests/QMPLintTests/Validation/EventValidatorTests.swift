@@ -181,6 +181,25 @@ private func ev(_ name: String, _ data: String? = nil) -> String {
         #expect(noDisc.rules.filter { $0 == "unexpected-member" }.count == 4)
     }
 
+    @Test func unionBranchThatIsAUnion() throws {
+        let cases: [(String, [String], [String])] = [
+            (#"{"shape": {"shape": "circle", "r": 1}}"#, [], []),
+            (#"{"shape": {"shape": "poly", "kind": "quad", "a": 1, "b": 2, "name": "sq"}}"#, [], []),
+            (#"{"shape": {"shape": "poly", "kind": "tri", "a": 1}}"#, [], []),
+            (#"{"shape": {"shape": "poly", "kind": "quad", "a": 1}}"#, ["missing-member"], ["/data/shape/b"]),
+            (#"{"shape": {"shape": "poly", "a": 1}}"#, ["missing-member"], ["/data/shape/kind"]),
+            (#"{"shape": {"shape": "poly", "kind": "hex", "a": 1}}"#, ["enum-value"], ["/data/shape/kind"]),
+            (#"{"shape": {"shape": "circle", "r": -1}}"#, ["integer-range"], ["/data/shape/r"]),
+        ]
+        for (data, rules, pointers) in cases {
+            let c = try #require(check(ev("X_TYPES", data), v))
+            #expect(c.errors.map(\.rule) == rules, "\(data): \(c.findings)")
+            #expect(c.errors.map(\.pointer) == pointers, "\(data)")
+        }
+        let ok = try #require(check(ev("X_TYPES", cases[1].0), v))
+        #expect(ok.findings.isEmpty)
+    }
+
     @Test func alternates() throws {
         let cases: [(String, [String])] = [
             (#"{"ioc": 5}"#, []), (#"{"ioc": "red"}"#, []), (#"{"ioc": "pink"}"#, ["enum-value"]),
