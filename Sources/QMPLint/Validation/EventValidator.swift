@@ -60,6 +60,13 @@ public struct EventValidator: Sendable {
         RuleID(id: id).map { severities[$0.rawValue] }
     }
 
+    /// False when rule `id` is disabled (or unknown): its findings are not to be produced.
+    /// For findings made outside the validator, such as malformed-json by extraction.
+    public func isEnabled(_ id: String) -> Bool {
+        guard let r = RuleID(id: id) else { return false }
+        return enabled & (1 << UInt64(r.rawValue)) != 0
+    }
+
     // MARK: - Entry points
 
     /// Validates an event object. `root` is the tape index of the top-level object, which has

@@ -330,11 +330,13 @@ private func ev(_ name: String, _ data: String? = nil) -> String {
         let c1 = try #require(check(line, strict))
         #expect(c1.errors.count == 2)
         #expect(strict.severity(of: "unexpected-member") == .error)
+        #expect(strict.severity(of: "malformed-json") == .error && strict.isEnabled("malformed-json"))
         let quiet = EventValidator(schema: TestSchemas.qemu, severities: ["missing-member": .warning],
                                    disabled: ["unexpected-member"])
         let c2 = try #require(check(line, quiet))
         #expect(c2.rules == ["missing-member"] && c2.findings[0].severity == .warning)
         #expect(!c2.event.hasError)
+        #expect(!quiet.isEnabled("unexpected-member") && quiet.isEnabled("missing-member") && !quiet.isEnabled("nope"))
         let off = EventValidator(schema: TestSchemas.qemu, disabled: ["type-mismatch"])
         // A disabled rule still makes an alternative fail to match.
         let c3 = try #require(check(ev("X_TYPES", #"{"ioc": 1.5, "u8": 300}"#), off))
