@@ -246,7 +246,8 @@ public struct FileLinter<Provider: CheckerProvider> {
             }
             let hash = StableHash.hex(ofBytes: UnsafeRawBufferPointer(rebasing: buffer[m.start..<max(m.start, min(m.end, buffer.count))]))
             let what = m.name.map { "malformed \($0) event: " } ?? "malformed event: "
-            add(RawFinding(rule: "malformed-json", severity: .error, message: what + m.message, pointer: "", offset: min(m.fault, buffer.count)),
+            guard let severity = checker.severity(of: "malformed-json") else { return }
+            add(RawFinding(rule: "malformed-json", severity: severity, message: what + m.message, pointer: "", offset: min(m.fault, buffer.count)),
                 eventLine: lines.line, event: m.name, hash: hash)
         }
 

@@ -1,27 +1,40 @@
 import Foundation
 
-// Temporary glue until the schema, validation and report stages land.
-
+/// The schema a run was told to use, if any: `--qemu-version` or `--schema`.
 enum SchemaResolution {
+    /// nil when neither was given (each input then chooses its own).
+    static func fixed(_ settings: LintSettings) throws -> (schema: Schema, choice: SchemaChoice)? {
+        if let v = settings.qemuVersion {
+            guard let release = BuiltinCatalogs.select(requested: v) else {
+                throw SchemaReadError(path: "--qemu-version", line: 1, column: 1,
+                                      message: "no built-in schema for QEMU \(v) (oldest is \(BuiltinCatalogs.versions.first ?? "none"))")
+            }
+            let s = try BuiltinCatalogs.load(version: release)
+            let reason = release == v ? "--qemu-version \(v)" : "--qemu-version \(v) (nearest release not newer: \(release))"
+            return (s, SchemaChoice(name: s.name, reason: reason))
+        }
+        if let path = settings.schemaPath {
+            let s = try SchemaFiles.load(path: path)
+            return (s, SchemaChoice(name: s.name, reason: "--schema \(path)"))
+        }
+        return nil
+    }
+
+    /// The schema for `schema` subcommands: the fixed one, else the newest built-in.
     static func resolve(_ settings: LintSettings) throws -> (Schema, SchemaChoice) {
-        (Schema(name: "none", origin: SchemaOrigin(kind: .builtin), types: [], events: []),
-         SchemaChoice(name: "none", reason: "no schema yet"))
+        if let f = try fixed(settings) { return f }
+        let v = BuiltinCatalogs.versions.last!
+        let s = try BuiltinCatalogs.load(version: v)
+        return (s, SchemaChoice(name: s.name, reason: "default (newest built-in)"))
     }
 }
 
-struct CheckerFactory: CheckerProvider {
-    let schema: Schema
-    let choice: SchemaChoice
-    let settings: LintSettings
-    func checker(path: String, head: UnsafeRawBufferPointer) -> (NamingChecker, SchemaChoice) { (NamingChecker(), choice) }
-}
-
-struct NamingChecker: EventChecker {
-    mutating func check(_ event: ExtractedEvent, tape: JSONTape, findings: inout [RawFinding]) -> String? {
-        switch event.envelope {
-        case .json(let root): return tape.member(root, "event").map { tape.string($0) }
-        case .record(let name, _, _, _): return name
-        }
+/// Loads a schema named on the command line, whatever its form.
+enum SchemaFiles {
+    static func load(path: String) throws -> Schema {
+        var s = try QAPISchemaReader.read(path: path, name: DisplayPath.make(path))
+        s.name = DisplayPath.make(path)
+        return s
     }
 }
 

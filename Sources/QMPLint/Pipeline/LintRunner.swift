@@ -24,12 +24,15 @@ public enum LintRunner {
             Console.error("qmp-lint: unknown format '\(f)' (known: \(formatNames.joined(separator: ", ")))")
             return .usage
         }
-        let schema: Schema
-        let choice: SchemaChoice
+        let fixed: (schema: Schema, choice: SchemaChoice)?
         do {
-            (schema, choice) = try SchemaResolution.resolve(settings)
+            fixed = try SchemaResolution.fixed(settings)
         } catch {
             Console.error("qmp-lint: \(error)")
+            return .usage
+        }
+        for id in settings.disabledRules.union(settings.severities.keys) where RuleCatalog.rule(id: id) == nil {
+            Console.error("qmp-lint: unknown rule '\(id)' (see qmp-lint rules)")
             return .usage
         }
         let discovery = InputDiscovery(followLinks: settings.followLinks, include: settings.include, exclude: settings.exclude)
@@ -38,8 +41,9 @@ public enum LintRunner {
             Console.error("qmp-lint: skipped \(s.description)")
         }
         let jobs = settings.jobs > 0 ? settings.jobs : ProcessInfo.processInfo.activeProcessorCount
-        let provider = CheckerFactory(schema: schema, choice: choice, settings: settings)
-        var fileOptions = FileLinter<CheckerFactory>.Options()
+        let provider = SchemaSelectingProvider(fixed: fixed, severities: settings.severities, disabled: settings.disabledRules)
+        let choice = provider.defaultChoice
+        var fileOptions = FileLinter<SchemaSelectingProvider>.Options()
         var bar: ProgressBar?
         if settings.progress && ProgressBar.wanted {
             var total = 0
