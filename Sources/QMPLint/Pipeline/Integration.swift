@@ -23,9 +23,9 @@ enum SchemaResolution {
     /// The schema for `schema` subcommands: the fixed one, else the newest built-in.
     static func resolve(_ settings: LintSettings) throws -> (Schema, SchemaChoice) {
         if let f = try fixed(settings) { return f }
-        let v = BuiltinCatalogs.versions.last!
+        let v = BuiltinCatalogs.defaultVersion
         let s = try BuiltinCatalogs.load(version: v)
-        return (s, SchemaChoice(name: s.name, reason: "default (newest built-in)"))
+        return (s, SchemaChoice(name: s.name, reason: "default (newest built-in release)"))
     }
 }
 

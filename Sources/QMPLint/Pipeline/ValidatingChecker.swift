@@ -55,11 +55,11 @@ public struct SchemaSelectingProvider: CheckerProvider {
                 disabled: Set<String> = []) {
         self.fixed = fixed
         cache = ValidatorCache(severities: severities, disabled: disabled)
-        defaultVersion = BuiltinCatalogs.versions.last ?? ""
+        defaultVersion = BuiltinCatalogs.defaultVersion
     }
 
     public var defaultChoice: SchemaChoice {
-        fixed?.choice ?? SchemaChoice(name: "qemu-\(defaultVersion)", reason: "default (newest built-in)")
+        fixed?.choice ?? SchemaChoice(name: "qemu-\(defaultVersion)", reason: "default (newest built-in release)")
     }
 
     public func checker(path: String, head: UnsafeRawBufferPointer) -> (ValidatingChecker, SchemaChoice) {

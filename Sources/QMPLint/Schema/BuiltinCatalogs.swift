@@ -11,6 +11,11 @@ public enum BuiltinCatalogs {
         catalogIndex.first { $0.version == version }?.text
     }
 
+    /// The default: the newest release (development snapshots, micro >= 50, only when asked for).
+    public static var defaultVersion: String {
+        versions.last { (VersionNumber($0)?.micro ?? 0) < 50 } ?? versions.last ?? ""
+    }
+
     /// The schema of a release, named `qemu-<version>`.
     public static func load(version: String) throws(SchemaReadError) -> Schema {
         guard let text = text(for: version) else {
