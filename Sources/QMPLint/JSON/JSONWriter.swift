@@ -124,6 +124,8 @@ public struct JSONWriter: Sendable {
     public mutating func member(_ name: String, _ value: Int64) { key(name); integer(value) }
     public mutating func member(_ name: String, _ value: UInt64) { key(name); integer(value) }
     public mutating func member(_ name: String, _ value: Bool) { key(name); bool(value) }
+    /// A string member, or `null` when absent.
+    public mutating func member(_ name: String, _ value: String?) { key(name); if let value { string(value) } else { null() } }
     /// Writes the member with `value`, or nothing at all when `value` is nil.
     public mutating func member(_ name: String, ifPresent value: String?) {
         if let value { member(name, value) }

@@ -1,9 +1,9 @@
 import Foundation
 
 /// The schema a run was told to use, if any: `--qemu-version` or `--schema`.
-enum SchemaResolution {
+public enum SchemaResolution {
     /// nil when neither was given (each input then chooses its own).
-    static func fixed(_ settings: LintSettings) throws -> (schema: Schema, choice: SchemaChoice)? {
+    public static func fixed(_ settings: LintSettings) throws -> (schema: Schema, choice: SchemaChoice)? {
         if let v = settings.qemuVersion {
             guard let release = BuiltinCatalogs.select(requested: v) else {
                 throw SchemaReadError(path: "--qemu-version", line: 1, column: 1,
@@ -21,7 +21,7 @@ enum SchemaResolution {
     }
 
     /// The schema for `schema` subcommands: the fixed one, else the newest built-in.
-    static func resolve(_ settings: LintSettings) throws -> (Schema, SchemaChoice) {
+    public static func resolve(_ settings: LintSettings) throws -> (Schema, SchemaChoice) {
         if let f = try fixed(settings) { return f }
         let v = BuiltinCatalogs.defaultVersion
         let s = try BuiltinCatalogs.load(version: v)
