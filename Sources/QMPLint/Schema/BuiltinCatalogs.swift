@@ -77,7 +77,8 @@ public enum SchemaCatalogGenerator {
 
         extension BuiltinCatalogs {
             static let \(identifier(version)) = #\"\"\"
-        \(catalog)\"\"\"#
+        \(catalog)
+        \"\"\"#
         }
 
         """

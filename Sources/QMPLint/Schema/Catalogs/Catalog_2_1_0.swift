@@ -187,5 +187,6 @@ event VNC_INITIALIZED data=VNC_INITIALIZED-data since=0.13.0
 event VSERPORT_CHANGE data=VSERPORT_CHANGE-data since=2.1
 event WAKEUP since=1.1
 event WATCHDOG data=WATCHDOG-data since=0.13.0
+
 """#
 }
