@@ -240,6 +240,7 @@ public struct JSONWriter: Sendable {
             case 0x0A: escape = "\\n"
             case 0x0D: escape = "\\r"
             case 0x09: escape = "\\t"
+            case 0x7F: escape = "\\u007f"
             case 0xE2 where i + 2 < n && value[i + 1] == 0x80 && (value[i + 2] == 0xA8 || value[i + 2] == 0xA9):
                 escape = value[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
                 width = 3
