@@ -29,11 +29,13 @@ public struct FileLinter<Provider: CheckerProvider> {
     public typealias Checker = Provider.Checker
     public struct Options: Sendable {
         /// Initial buffer size; grows (up to `maxBuffer`) only for objects longer than it.
-        public var bufferSize = 8 << 20
+        public var bufferSize = 4 << 20
         public var maxBuffer = 64 << 20
         /// Bytes kept before the unprocessed part, for look-back (echo detection).
         public var history = 64 << 10
         public var extractor = EventExtractor.Options()
+        /// Keep the text of each finding's line (the text, SARIF and JUnit formats show it).
+        public var captureSourceLines = true
         /// Told of every byte read, for the progress bar.
         public var progress: ProgressCounter?
         public init() {}
@@ -87,6 +89,7 @@ public struct FileLinter<Provider: CheckerProvider> {
                 let firstBytes = head ?? UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buf)[h..<dataEnd])
                 let (checker, choice) = provider.checker(path: path ?? displayPath, head: firstBytes)
                 sink = Sink(checker: checker, path: displayPath)
+                sink.captureSourceLines = options.captureSourceLines
                 sink.result.summary.schema = choice
                 processFrom = h
                 sink.lines.anchor = h
@@ -171,6 +174,7 @@ public struct FileLinter<Provider: CheckerProvider> {
         var buffer = UnsafeRawBufferPointer(start: nil, count: 0)
         var lines = LineTracker()
         var raw: [RawFinding] = []
+        var captureSourceLines = true
         let path: String
 
         init(checker: Checker, path: String) {
@@ -223,7 +227,7 @@ public struct FileLinter<Provider: CheckerProvider> {
             var le = ByteScan.lineEnd(buffer, f.offset, limit: buffer.count)
             if le > ls && buffer[le - 1] == ByteScan.cr { le -= 1 }
             let shown = min(le, ls + 400)
-            let source = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[ls..<shown]), as: UTF8.self)
+            let source = captureSourceLines ? String(decoding: UnsafeRawBufferPointer(rebasing: buffer[ls..<shown]), as: UTF8.self) : ""
             result.findings.append(ReportFinding(
                 file: path, line: line, column: f.offset - ls + 1, eventLine: eventLine, event: event,
                 rule: f.rule, severity: f.severity, message: f.message, pointer: f.pointer,

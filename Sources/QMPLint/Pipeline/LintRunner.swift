@@ -44,6 +44,8 @@ public enum LintRunner {
         let provider = SchemaSelectingProvider(fixed: fixed, severities: settings.severities, disabled: settings.disabledRules)
         let choice = provider.defaultChoice
         var fileOptions = FileLinter<SchemaSelectingProvider>.Options()
+        let formats = Set([settings.format] + settings.reports.map(\.format))
+        fileOptions.captureSourceLines = !formats.isDisjoint(with: ["text", "sarif", "junit"])
         var bar: ProgressBar?
         if settings.progress && ProgressBar.wanted {
             var total = 0

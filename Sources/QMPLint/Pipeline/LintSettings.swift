@@ -31,7 +31,7 @@ public struct LintSettings: Sendable {
     /// Show a progress bar on standard error (only when it is a terminal and the run is long).
     public var progress = true
     /// Files larger than this are split into ranges checked in parallel (tests lower it).
-    public var splitThreshold = 32 << 20
+    public var splitThreshold = 8 << 20
 
     public init() {}
 }

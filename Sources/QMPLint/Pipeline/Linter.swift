@@ -15,10 +15,10 @@ public struct Linter<Provider: CheckerProvider> {
     }
 
     /// How many bytes of an input the schema choice looks at.
-    public static var headSize: Int { 8 << 20 }
+    public static var headSize: Int { 4 << 20 }
 
     /// Files larger than this are split into ranges linted in parallel.
-    public var splitThreshold = 32 << 20
+    public var splitThreshold = 8 << 20
 
     /// Lints the discovered inputs; unreadable ones are reported, the rest still processed.
     public func run(_ discovery: InputDiscovery.Result) -> (report: LintReport, results: [FileResult]) {
@@ -28,7 +28,7 @@ public struct Linter<Provider: CheckerProvider> {
         var heads: [Int: [UInt8]] = [:]
         for (i, path) in inputs.enumerated() {
             if jobs > 1, path != "-", let size = Self.plainFileSize(path), size > splitThreshold {
-                let parts = min(256, max(jobs, size / splitThreshold))
+                let parts = min(256, max(jobs, size / (32 << 20)))
                 let ranges = FileSplitter.split(path: path, size: size, parts: parts)
                 heads[i] = Self.readHead(path, min(size, Self.headSize))
                 for r in ranges {
