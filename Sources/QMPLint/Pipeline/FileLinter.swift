@@ -17,6 +17,20 @@ public struct FileResult: Sendable {
     public init(path: String) { summary = FileSummary(path: path) }
 }
 
+/// Input buffers mapped straight from the kernel and returned to it when done, so worker
+/// threads never grow the heap (glibc keeps freed multi-megabyte blocks otherwise).
+enum PageBuffer {
+    static func allocate(_ size: Int) -> UnsafeMutableRawBufferPointer {
+        guard let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
+            fatalError("out of memory: cannot map a \(size >> 20) MiB input buffer")
+        }
+        return UnsafeMutableRawBufferPointer(start: p, count: size)
+    }
+    static func free(_ b: UnsafeMutableRawBufferPointer) {
+        munmap(b.baseAddress, b.count)
+    }
+}
+
 /// Chooses the checker (the schema) for one input from its first bytes.
 public protocol CheckerProvider: Sendable {
     associatedtype Checker: EventChecker
@@ -59,8 +73,8 @@ public struct FileLinter<Provider: CheckerProvider> {
         var sink: Sink! = nil
         var extractor = EventExtractor(options: options.extractor)
         var cap = options.bufferSize
-        var buf = UnsafeMutableRawBufferPointer.allocate(byteCount: cap, alignment: 64)
-        defer { buf.deallocate() }
+        var buf = PageBuffer.allocate(cap)
+        defer { PageBuffer.free(buf) }
         var dataEnd = 0
         var processFrom = 0
         var atEOF = false
@@ -115,9 +129,9 @@ public struct FileLinter<Provider: CheckerProvider> {
             if processedUpTo == processFrom && dataEnd == cap {
                 // No progress in a full buffer: one object or line longer than the buffer.
                 if cap < options.maxBuffer {
-                    let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: min(cap * 2, options.maxBuffer), alignment: 64)
+                    let bigger = PageBuffer.allocate(min(cap * 2, options.maxBuffer))
                     bigger.copyMemory(from: UnsafeRawBufferPointer(buf))
-                    buf.deallocate()
+                    PageBuffer.free(buf)
                     buf = bigger
                     cap = bigger.count
                     continue

@@ -97,28 +97,35 @@ public enum LintRunner {
 /// Standard output and error, and report files.
 public enum Console {
     public static func out(_ s: String) { writeAll(1, s) }
+    public static func out(_ bytes: [UInt8]) { bytes.withUnsafeBytes { writeAll(1, $0) } }
     public static func error(_ s: String) { writeAll(2, s + "\n") }
 
     static func writeAll(_ fd: Int32, _ s: String) {
         var s = s
-        s.withUTF8 { u in
-            var off = 0
-            while off < u.count {
-                let n = Glibc.write(fd, u.baseAddress! + off, u.count - off)
-                if n < 0 { if errno == EINTR { continue }; return }
-                off += n
-            }
+        s.withUTF8 { writeAll(fd, UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Writes every byte (retrying short writes); false on an error.
+    @discardableResult
+    static func writeAll(_ fd: Int32, _ u: UnsafeRawBufferPointer) -> Bool {
+        var off = 0
+        while off < u.count {
+            let n = Glibc.write(fd, u.baseAddress! + off, u.count - off)
+            if n < 0 { if errno == EINTR { continue }; return false }
+            off += n
         }
+        return true
     }
     /// Writes `s` to `path`; reports a failure on standard error.
-    public static func write(_ s: String, toFile path: String) -> Bool {
-        guard let f = fopen(path, "w") else {
+    public static func write(_ s: String, toFile path: String) -> Bool { write(Array(s.utf8), toFile: path) }
+
+    public static func write(_ bytes: [UInt8], toFile path: String) -> Bool {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
             error("qmp-lint: cannot write \(path): \(String(cString: strerror(errno)))")
             return false
         }
-        var s = s
-        let n = s.withUTF8 { fwrite($0.baseAddress, 1, $0.count, f) }
-        let ok = fclose(f) == 0 && n == s.utf8.count
+        let ok = bytes.withUnsafeBytes { writeAll(fd, $0) } && close(fd) == 0
         if !ok { error("qmp-lint: cannot write \(path): \(String(cString: strerror(errno)))") }
         return ok
     }

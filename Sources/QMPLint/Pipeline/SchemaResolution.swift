@@ -41,10 +41,10 @@ enum SchemaFiles {
 /// Renders a report in a named format with the run's settings.
 enum ReportRendering {
     static var formatNames: [String] { Reporters.identifiers }
-    static func render(_ report: LintReport, format: String, settings: LintSettings, color: Bool) -> String {
-        guard let reporter = Reporters.named(format) else { return "" }
+    static func render(_ report: LintReport, format: String, settings: LintSettings, color: Bool) -> [UInt8] {
+        guard let reporter = Reporters.named(format) else { return [] }
         let options = ReportOptions(color: color, summaryOnly: settings.summaryOnly, quiet: settings.quiet,
                                     rules: RuleCatalog.all, workingDirectory: FileManager.default.currentDirectoryPath)
-        return reporter.render(report, options: options)
+        return reporter.renderBytes(report, options: options)
     }
 }

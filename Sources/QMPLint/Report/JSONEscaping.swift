@@ -24,6 +24,7 @@ struct ReportJSONWriter {
     private var w: JSONWriter
     init(pretty: Bool) { w = JSONWriter(pretty: pretty) }
     var output: String { w.text }
+    var bytes: [UInt8] { w.bytes }
 
     mutating func key(_ name: String) { w.key(name) }
     mutating func beginObject() { w.beginObject() }

@@ -9,6 +9,11 @@ public enum JSONReporter: Reporter {
     public static let fileExtension = "json"
 
     public static func render(_ report: LintReport, options: ReportOptions) -> String {
+        String(decoding: renderBytes(report, options: options), as: UTF8.self)
+    }
+
+    /// The report as UTF-8 bytes, without building a String copy (large reports).
+    public static func renderBytes(_ report: LintReport, options: ReportOptions) -> [UInt8] {
         var w = ReportJSONWriter(pretty: true)
         w.beginObject()
         w.member("reportVersion", LintReport.reportVersion)
@@ -30,7 +35,9 @@ public enum JSONReporter: Reporter {
         for finding in report.findings { writeFinding(finding, to: &w) }
         w.endArray()
         w.endObject()
-        return w.output + "\n"
+        var bytes = w.bytes
+        bytes.append(0x0A)
+        return bytes
     }
 
     static func writeSchema(_ schema: SchemaChoice?, to w: inout ReportJSONWriter) {
