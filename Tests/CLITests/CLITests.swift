@@ -120,3 +120,18 @@ struct CLITests {
         #expect(a.stdout == b.stdout)
     }
 }
+
+/// The README's example prints what the README shows.
+@Suite(.enabled(if: CLI.available, "build qmp-lint first (swift build)"))
+struct ReadmeExampleTests {
+    @Test func exampleOutputMatchesTheReadme() throws {
+        let readme = try String(contentsOf: CLI.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let intro = "What `swift run qmp-lint Fixtures/examples/host-incident.log` prints:\n\n```text\n"
+        let start = try #require(readme.range(of: intro))
+        let end = try #require(readme.range(of: "```\n", range: start.upperBound..<readme.endIndex))
+        let shown = String(readme[start.upperBound..<end.lowerBound])
+        let r = try CLI.run(["Fixtures/examples/host-incident.log"])
+        #expect(r.status == 1)
+        #expect(r.stdout == shown)
+    }
+}
