@@ -25,6 +25,9 @@ public struct JSONWriter: Sendable {
     /// The text written so far.
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// Reserves room for `n` bytes of output (large documents grow once instead of doubling).
+    public mutating func reserveCapacity(_ n: Int) { bytes.reserveCapacity(n) }
+
     /// Clears the output (keeping capacity) for the next document.
     public mutating func reset() {
         bytes.removeAll(keepingCapacity: true)

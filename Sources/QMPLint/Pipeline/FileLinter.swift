@@ -43,7 +43,7 @@ public struct FileLinter<Provider: CheckerProvider> {
     public typealias Checker = Provider.Checker
     public struct Options: Sendable {
         /// Initial buffer size; grows (up to `maxBuffer`) only for objects longer than it.
-        public var bufferSize = 4 << 20
+        public var bufferSize = 2 << 20
         public var maxBuffer = 64 << 20
         /// Bytes kept before the unprocessed part, for look-back (echo detection).
         public var history = 64 << 10

@@ -25,6 +25,7 @@ struct ReportJSONWriter {
     init(pretty: Bool) { w = JSONWriter(pretty: pretty) }
     var output: String { w.text }
     var bytes: [UInt8] { w.bytes }
+    mutating func reserveCapacity(_ n: Int) { w.reserveCapacity(n) }
 
     mutating func key(_ name: String) { w.key(name) }
     mutating func beginObject() { w.beginObject() }

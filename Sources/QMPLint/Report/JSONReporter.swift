@@ -15,6 +15,8 @@ public enum JSONReporter: Reporter {
     /// The report as UTF-8 bytes, without building a String copy (large reports).
     public static func renderBytes(_ report: LintReport, options: ReportOptions) -> [UInt8] {
         var w = ReportJSONWriter(pretty: true)
+        // A finding takes about 330 bytes: size the output once.
+        w.reserveCapacity(8192 + report.files.count * 400 + report.findings.count * (340 + (report.findings.first?.message.utf8.count ?? 0)))
         w.beginObject()
         w.member("reportVersion", LintReport.reportVersion)
         w.key("tool")
