@@ -79,7 +79,11 @@ public enum SchemaCatalogCodec {
         var version: String?
         var widthsLost = false
         func opt(_ f: [Substring], _ key: String) -> String? {
-            for x in f where x.hasPrefix(key + "=") { return unesc(x.dropFirst(key.count + 1)) }
+            guard f.count > 2 else { return nil }
+            let k = key.utf8.count
+            for x in f.dropFirst(2) where x.utf8.count > k && x.utf8[x.utf8.index(x.utf8.startIndex, offsetBy: k)] == 0x3D && x.hasPrefix(key) {
+                return unesc(x.dropFirst(k + 1))
+            }
             return nil
         }
         func feats(_ f: [Substring]) -> [String] { opt(f, "features")?.split(separator: ",").map { unesc($0) } ?? [] }
@@ -92,6 +96,21 @@ public enum SchemaCatalogCodec {
             guard let id = ids[unesc(n)] else { throw fail(i, "unknown type '\(n)'") }
             return id
         }
+        // Members, values, variants and alternatives of the type being read, stored when it ends
+        // (appending into the enum payload in place would copy its array at every line).
+        var members: [SchemaMember] = [], variants: [(value: String, type: TypeID)] = []
+        var values: [SchemaEnumValue] = [], alts: [TypeID] = []
+        func flush() {
+            guard let last = types.indices.last else { return }
+            switch types[last].kind {
+            case .enumeration: types[last].kind = .enumeration(values)
+            case .object(let o): types[last].kind = .object(SchemaObject(members: members, discriminator: o.discriminator, variants: variants))
+            case .alternate: types[last].kind = .alternate(alts)
+            default: break
+            }
+            members = []; variants = []; values = []; alts = []
+        }
+        func lastKind() -> SchemaTypeKind? { types.last?.kind }
         for (i, l) in lines.enumerated() where i > 0 && !l.isEmpty {
             let f = l.split(separator: " ")
             switch f[0] {
@@ -100,6 +119,7 @@ public enum SchemaCatalogCodec {
                 version = opt(f, "version")
                 widthsLost = f.contains("widths-lost")
             case "type":
+                flush()
                 guard f.count >= 3 else { throw fail(i, "short type line") }
                 let n = unesc(f[1])
                 let features = feats(f), c = try cond(f, i)
@@ -117,23 +137,20 @@ public enum SchemaCatalogCodec {
                 default: throw fail(i, "unknown type kind '\(f[2])'")
                 }
             case "value":
-                guard let last = types.indices.last, case .enumeration(var vs) = types[last].kind, f.count >= 2 else { throw fail(i, "value outside an enum") }
-                vs.append(SchemaEnumValue(name: unesc(f[1]), features: feats(f), condition: try cond(f, i)))
-                types[last].kind = .enumeration(vs)
+                guard case .enumeration? = lastKind(), f.count >= 2 else { throw fail(i, "value outside an enum") }
+                values.append(SchemaEnumValue(name: unesc(f[1]), features: feats(f), condition: try cond(f, i)))
             case "member":
-                guard let last = types.indices.last, case .object(var o) = types[last].kind, f.count >= 3 else { throw fail(i, "member outside an object") }
-                o.members.append(SchemaMember(name: unesc(f[1]), type: try typeID(f[2], i), optional: f.contains("optional"),
-                                              features: feats(f), condition: try cond(f, i)))
-                types[last].kind = .object(o)
+                guard case .object? = lastKind(), f.count >= 3 else { throw fail(i, "member outside an object") }
+                members.append(SchemaMember(name: unesc(f[1]), type: try typeID(f[2], i), optional: f.count > 3 && f.contains("optional"),
+                                            features: feats(f), condition: try cond(f, i)))
             case "variant":
-                guard let last = types.indices.last, case .object(var o) = types[last].kind, f.count >= 3 else { throw fail(i, "variant outside an object") }
-                o.variants.append((unesc(f[1]), try typeID(f[2], i)))
-                types[last].kind = .object(o)
+                guard case .object? = lastKind(), f.count >= 3 else { throw fail(i, "variant outside an object") }
+                variants.append((unesc(f[1]), try typeID(f[2], i)))
             case "alt":
-                guard let last = types.indices.last, case .alternate(var a) = types[last].kind, f.count >= 2 else { throw fail(i, "alt outside an alternate") }
-                a.append(try typeID(f[1], i))
-                types[last].kind = .alternate(a)
+                guard case .alternate? = lastKind(), f.count >= 2 else { throw fail(i, "alt outside an alternate") }
+                alts.append(try typeID(f[1], i))
             case "event":
+                flush()
                 guard f.count >= 2 else { throw fail(i, "event without a name") }
                 var data: TypeID?
                 if let d = opt(f, "data") { guard let id = ids[d] else { throw fail(i, "unknown type '\(d)'") }; data = id }
@@ -143,6 +160,7 @@ public enum SchemaCatalogCodec {
                 throw fail(i, "unknown line '\(f[0])'")
             }
         }
+        flush()
         return Schema(name: schemaName, version: version, origin: origin, types: types, events: events, integerWidthsLost: widthsLost)
     }
 
