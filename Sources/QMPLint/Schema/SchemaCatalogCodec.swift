@@ -100,8 +100,10 @@ public enum SchemaCatalogCodec {
         // (appending into the enum payload in place would copy its array at every line).
         var members: [SchemaMember] = [], variants: [(value: String, type: TypeID)] = []
         var values: [SchemaEnumValue] = [], alts: [TypeID] = []
+        var open = false  // the last type still takes members, values, variants or alternatives
         func flush() {
-            guard let last = types.indices.last else { return }
+            guard open, let last = types.indices.last else { return }
+            open = false
             switch types[last].kind {
             case .enumeration: types[last].kind = .enumeration(values)
             case .object(let o): types[last].kind = .object(SchemaObject(members: members, discriminator: o.discriminator, variants: variants))
@@ -136,6 +138,7 @@ public enum SchemaCatalogCodec {
                     types.append(SchemaType(name: n, kind: .array(element: try typeID(f[3], i)), features: features, condition: c))
                 default: throw fail(i, "unknown type kind '\(f[2])'")
                 }
+                open = true
             case "value":
                 guard case .enumeration? = lastKind(), f.count >= 2 else { throw fail(i, "value outside an enum") }
                 values.append(SchemaEnumValue(name: unesc(f[1]), features: feats(f), condition: try cond(f, i)))
