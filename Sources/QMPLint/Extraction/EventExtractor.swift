@@ -99,6 +99,11 @@ public struct EventExtractor {
     var tape = JSONTape()
     /// Bytes before this offset belong to an object already handled.
     public var consumedEnd = 0
+    /// The line of the previous marker (start, offset of its newline or the data end): markers
+    /// on one very long line must not each search for its ends again.
+    var lineCache: (start: Int, end: Int) = (-1, -1)
+    /// The libvirt record found on the line starting at `lineStart` (nil: none).
+    var libvirtCache: (lineStart: Int, match: Regex.Match?) = (-1, nil)
 
     public init(options: Options = Options()) {
         self.options = options
@@ -126,6 +131,8 @@ public struct EventExtractor {
                                                  dataEnd: Int, atEOF: Bool, sink: inout S) -> Outcome {
         let w = Window(b: bytes, floor: floor, dataEnd: dataEnd, atEOF: atEOF)
         if consumedEnd < floor { consumedEnd = floor }
+        lineCache = (-1, -1)  // the buffer may have moved
+        libvirtCache = (-1, nil)
         var pos = max(from, consumedEnd)
         let needle: StaticString = "event"
         let needleBuf = UnsafeRawBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
@@ -165,7 +172,7 @@ public struct EventExtractor {
 
     /// Handles the marker at `hit`; returns where the scan continues.
     mutating func handle<S: ExtractionSink>(hit: Int, _ w: Window, _ sink: inout S) throws(NeedMore) -> Int {
-        let ls = ByteScan.lineStart(w.b, hit, floor: max(w.floor, 0))
+        let ls = lineStart(of: hit, w)
         let kind = markerKind(hit, lineStart: ls, w)
         switch kind {
         case .none:
@@ -194,8 +201,22 @@ public struct EventExtractor {
 
     /// End of the text of an object whose first line starts at `lineStart`: the end of the last
     /// continuation line after it (excluding its newline).
+    /// Start of the line holding `hit`, from the cache when the previous marker was on it.
+    mutating func lineStart(of hit: Int, _ w: Window) -> Int {
+        if hit >= lineCache.start && hit < lineCache.end { return lineCache.start }
+        let ls = ByteScan.lineStart(w.b, hit, floor: max(w.floor, 0))
+        lineCache = (ls, ByteScan.lineEnd(w.b, hit, limit: w.dataEnd))
+        return ls
+    }
+
+    /// End of the line starting at `lineStart` (cached for the current marker's line).
+    func lineEnd(from lineStart: Int, _ w: Window) -> Int {
+        if lineStart == lineCache.start { return lineCache.end }
+        return ByteScan.lineEnd(w.b, lineStart, limit: w.dataEnd)
+    }
+
     func extentEnd(_ lineStart: Int, _ w: Window) throws(NeedMore) -> Int {
-        var le = ByteScan.lineEnd(w.b, lineStart, limit: w.dataEnd)
+        var le = lineEnd(from: lineStart, w)
         while true {
             if le >= w.dataEnd {
                 if w.atEOF { return w.dataEnd }
@@ -215,12 +236,18 @@ public struct EventExtractor {
     // MARK: - Dialects
 
     mutating func handleLibvirt<S: ExtractionSink>(lineStart ls: Int, upTo hit: Int, _ w: Window, _ sink: inout S) throws(NeedMore) -> Int? {
-        // Cheap test before the pattern: the record names are upper case and fixed.
-        let hasMonitor = ByteScan.find(UnsafeRawBufferPointer(start: ("QEMU_MONITOR_" as StaticString).utf8Start, count: 13), in: w.b, from: ls, to: hit) != nil
-        let hasLine = !hasMonitor && ByteScan.find(UnsafeRawBufferPointer(start: ("Line [" as StaticString).utf8Start, count: 6), in: w.b, from: ls, to: hit) != nil
-        guard hasMonitor || hasLine else { return nil }
-        let le = ByteScan.lineEnd(w.b, ls, limit: w.dataEnd)
-        guard let m = try? libvirtRegex.firstMatch(in: w.b, from: ls, to: le) else { return nil }
+        // Once per line: a cheap test for the fixed record names, then the pattern (a marker
+        // far along a very long line must not search the line from its start again).
+        if libvirtCache.lineStart != ls {
+            let le = lineEnd(from: ls, w)
+            var match: Regex.Match?
+            if ByteScan.find(UnsafeRawBufferPointer(start: ("QEMU_MONITOR_" as StaticString).utf8Start, count: 13), in: w.b, from: ls, to: le) != nil
+                || ByteScan.find(UnsafeRawBufferPointer(start: ("Line [" as StaticString).utf8Start, count: 6), in: w.b, from: ls, to: le) != nil {
+                match = try? libvirtRegex.firstMatch(in: w.b, from: ls, to: le)
+            }
+            libvirtCache = (ls, match)
+        }
+        guard let m = libvirtCache.match else { return nil }
         let payload = m.range.upperBound
         guard payload <= hit else { return nil }
         // RECV_EVENT, IO_PROCESS and Line carry QEMU's events; RECV_REPLY, SEND_MSG, IO_WRITE do not.

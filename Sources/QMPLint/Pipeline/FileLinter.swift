@@ -13,6 +13,8 @@ public struct FileResult: Sendable {
     public var markers: [MarkerBucket: Int] = [:]
     /// Newline bytes read (ranges of one file add up; `summary.lines` adds a last unterminated line).
     public var newlines = 0
+    /// Findings counted in the totals but not listed, past `FileLinter.Options.maxFindings`.
+    public var omittedFindings = 0
     public var nonEvents: [NonEventKind: Int] = [:]
     public init(path: String) { summary = FileSummary(path: path) }
 }
@@ -48,6 +50,9 @@ public struct FileLinter<Provider: CheckerProvider> {
         /// Bytes kept before the unprocessed part, for look-back (echo detection).
         public var history = 64 << 10
         public var extractor = EventExtractor.Options()
+        /// Findings listed per input at most (the totals still count every one): bounds memory
+        /// on inputs crafted to produce millions.
+        public var maxFindings = 100_000
         /// Keep the text of each finding's line (the text, SARIF and JUnit formats show it).
         public var captureSourceLines = true
         /// Told of every byte read, for the progress bar.
@@ -104,6 +109,7 @@ public struct FileLinter<Provider: CheckerProvider> {
                 let (checker, choice) = provider.checker(path: path ?? displayPath, head: firstBytes)
                 sink = Sink(checker: checker, path: displayPath)
                 sink.captureSourceLines = options.captureSourceLines
+                sink.maxFindings = options.maxFindings
                 sink.result.summary.schema = choice
                 processFrom = h
                 sink.lines.anchor = h
@@ -128,19 +134,26 @@ public struct FileLinter<Provider: CheckerProvider> {
             }
             if processedUpTo == processFrom && dataEnd == cap {
                 // No progress in a full buffer: one object or line longer than the buffer.
-                if cap < options.maxBuffer {
+                let needle: StaticString = "event"
+                let nb = UnsafeRawBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+                if dataEnd - processFrom > 4096, ByteScan.find(nb, in: ro, from: processFrom, to: dataEnd) == nil {
+                    // Nothing event-like in it: skip it, keeping a few bytes in case a marker
+                    // straddles the next read.
+                    processedUpTo = dataEnd - 8
+                } else if cap < options.maxBuffer {
                     let bigger = PageBuffer.allocate(min(cap * 2, options.maxBuffer))
                     bigger.copyMemory(from: UnsafeRawBufferPointer(buf))
                     PageBuffer.free(buf)
                     buf = bigger
                     cap = bigger.count
                     continue
+                } else {
+                    // Give up on this stretch: handle it as if the input ended here, then move on.
+                    sink.buffer = ro
+                    _ = extractor.scan(ro, floor: 0, from: processFrom, to: dataEnd, dataEnd: dataEnd, atEOF: true, sink: &sink)
+                    sink.overlong(at: processFrom, limit: cap)
+                    processedUpTo = dataEnd
                 }
-                // Give up on this stretch: handle it as if the input ended here, then move on.
-                sink.buffer = ro
-                _ = extractor.scan(ro, floor: 0, from: processFrom, to: dataEnd, dataEnd: dataEnd, atEOF: true, sink: &sink)
-                sink.overlong(at: processFrom, limit: cap)
-                processedUpTo = dataEnd
             }
             // Keep history + unprocessed bytes; move them to the front.
             sink.lines.advance(ro, to: processedUpTo)
@@ -185,10 +198,14 @@ public struct FileLinter<Provider: CheckerProvider> {
     struct Sink: ExtractionSink {
         var checker: Checker
         var result: FileResult
-        var buffer = UnsafeRawBufferPointer(start: nil, count: 0)
         var lines = LineTracker()
         var raw: [RawFinding] = []
         var captureSourceLines = true
+        var maxFindings = Int.max
+        /// Bounds of the line of the previous finding (findings cluster on long lines).
+        var lineCache: (start: Int, end: Int) = (-1, -1)
+        var lineText = ""
+        var buffer = UnsafeRawBufferPointer(start: nil, count: 0) { didSet { lineCache = (-1, -1) } }
         let path: String
 
         init(checker: Checker, path: String) {
@@ -236,22 +253,29 @@ public struct FileLinter<Provider: CheckerProvider> {
         }
 
         mutating func add(_ f: RawFinding, eventLine: Int, event: String?, hash: String) {
-            let line = lines.line(of: f.offset, buffer)
-            let ls = ByteScan.lineStart(buffer, f.offset)
-            var le = ByteScan.lineEnd(buffer, f.offset, limit: buffer.count)
-            if le > ls && buffer[le - 1] == ByteScan.cr { le -= 1 }
-            let shown = min(le, ls + 400)
-            let source = captureSourceLines ? String(decoding: UnsafeRawBufferPointer(rebasing: buffer[ls..<shown]), as: UTF8.self) : ""
-            result.findings.append(ReportFinding(
-                file: path, line: line, column: f.offset - ls + 1, eventLine: eventLine, event: event,
-                rule: f.rule, severity: f.severity, message: f.message, pointer: f.pointer,
-                eventHash: hash, sourceLine: source))
             result.findingsByRule[f.rule, default: 0] += 1
             switch f.severity {
             case .error: result.summary.errors += 1
             case .warning: result.summary.warnings += 1
             case .note: result.summary.notes += 1
             }
+            if result.findings.count >= maxFindings { result.omittedFindings += 1; return }
+            let line = lines.line(of: f.offset, buffer)
+            if !(f.offset >= lineCache.start && f.offset < lineCache.end) {
+                let ls = ByteScan.lineStart(buffer, f.offset)
+                let end = ByteScan.lineEnd(buffer, f.offset, limit: buffer.count)
+                var le = end
+                if le > ls && buffer[le - 1] == ByteScan.cr { le -= 1 }
+                // One string per line, shared by the findings on it.
+                lineText = captureSourceLines ? String(decoding: UnsafeRawBufferPointer(rebasing: buffer[ls..<min(le, ls + 400)]), as: UTF8.self) : ""
+                lineCache = (ls, end)
+            }
+            let ls = lineCache.start
+            let source = lineText
+            result.findings.append(ReportFinding(
+                file: path, line: line, column: f.offset - ls + 1, eventLine: eventLine, event: event,
+                rule: f.rule, severity: f.severity, message: f.message, pointer: f.pointer,
+                eventHash: hash, sourceLine: source))
         }
 
         mutating func malformed(_ m: MalformedEvent) {

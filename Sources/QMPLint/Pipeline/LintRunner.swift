@@ -61,7 +61,10 @@ public enum LintRunner {
         }
         var linter = Linter(jobs: jobs, schema: choice, fileOptions: fileOptions, provider: provider)
         linter.splitThreshold = settings.splitThreshold
-        var (report, _) = linter.run(discovery)
+        var (report, results) = linter.run(discovery)
+        for r in results where r.omittedFindings > 0 {
+            Console.error("qmp-lint: \(r.summary.path): \(r.omittedFindings) further findings counted but not listed (at most \(fileOptions.maxFindings) per input)")
+        }
         bar?.end()
         for i in report.files.indices where report.files[i].schema == nil { report.files[i].schema = choice }
         for f in report.files where f.readError != nil {

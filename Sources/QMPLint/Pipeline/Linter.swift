@@ -173,6 +173,7 @@ extension FileResult {
             findings.append(f)
         }
         newlines += next.newlines
+        omittedFindings += next.omittedFindings
         let n = next.summary
         summary.bytes += n.bytes
         summary.lines = newlines + (n.lines - next.newlines)
