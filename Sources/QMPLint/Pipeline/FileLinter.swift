@@ -126,6 +126,7 @@ public struct FileLinter<Provider: CheckerProvider> {
                 sink.lines.advance(ro, to: dataEnd)
                 break
             }
+            var gaveUp = false
             if processedUpTo == processFrom && dataEnd == cap {
                 // No progress in a full buffer: one object or line longer than the buffer.
                 if cap < options.maxBuffer {
@@ -141,12 +142,14 @@ public struct FileLinter<Provider: CheckerProvider> {
                 _ = extractor.scan(ro, floor: 0, from: processFrom, to: dataEnd, dataEnd: dataEnd, atEOF: true, sink: &sink)
                 sink.overlong(at: processFrom, limit: cap)
                 processedUpTo = dataEnd
+                gaveUp = true
             }
             // Keep history + unprocessed bytes; move them to the front.
             sink.lines.advance(ro, to: processedUpTo)
             // Lines still to come may continue a multi-line object begun before `processedUpTo`:
-            // keep its first line too, so a marker deep inside it is still traced back to it.
-            let objectStart = Self.openObjectStart(ro, at: processedUpTo, dataEnd: dataEnd,
+            // keep its first line too, so a marker deep inside it is still traced back to it
+            // (not after giving up on a stretch longer than the largest buffer).
+            let objectStart = gaveUp ? processedUpTo : Self.openObjectStart(ro, at: processedUpTo, dataEnd: dataEnd,
                                                    lowest: max(0, processedUpTo - options.extractor.maxObjectBytes))
             let keepFrom = max(0, min(processedUpTo - options.history, processedUpTo, objectStart))
             let keep = dataEnd - keepFrom

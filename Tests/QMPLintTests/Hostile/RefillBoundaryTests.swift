@@ -31,3 +31,21 @@ import Testing
         #expect(r.summary.lines == 5000)
     }
 }
+
+extension RefillBoundaryTests {
+    /// A record longer than the largest buffer, continued on the next line: examined in part,
+    /// reported, and the run ends (it once looped for ever keeping the record's first line).
+    @Test(.timeLimit(.minutes(1))) func overlongRecordWithContinuation() {
+        let line = "4114448: info : qemuMonitorJSONIOProcessLine:205 : QEMU_MONITOR_RECV_EVENT: mon=0x7f1a9c0082f0 event={\"timestamp\": {\"seconds\": 1688026018, \"microseconds\": 64056}, \"event\": \"BLOCK_JOB_COMPLETED\", \"data\": {\"device\": \"commit-sdb-libvirt-2-format\", \"len\": 73747988480, \"offset\": 7143424, \"speed\": 0, \"type\": \"commit\", \n\"error\": \"No space left on device\"}}\n"
+        var options = FileLinter<FixedProvider<NameOnlyChecker>>.Options()
+        options.bufferSize = 64
+        options.maxBuffer = 256
+        options.history = 128
+        var linter = FileLinter(provider: FixedProvider { NameOnlyChecker() }, options: options)
+        var source: any ByteSource = MemorySource(line)
+        let r = linter.lint(&source, displayPath: "t")
+        #expect(r.summary.readError?.contains("longer than") == true)
+        #expect(r.summary.bytes == line.utf8.count)
+        #expect(r.summary.lines == 2)
+    }
+}
