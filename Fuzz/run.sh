@@ -13,7 +13,7 @@ seconds="${2:?usage: Fuzz/run.sh <target> <seconds> [libFuzzer flags]}"
 shift 2
 bin="Fuzz/.out/$target"
 if [ ! -x "$bin" ] || [ -n "$(find Sources/QMPLint Fuzz/Targets -name '*.swift' -newer "$bin" -print -quit)" ]; then
-  Fuzz/build.sh "$target" >/dev/null || exit 3
+  Fuzz/build.sh "$target" >/dev/null 2>/tmp/fuzz-build-$target.log || { tail -30 /tmp/fuzz-build-$target.log; exit 3; }
 fi
 # The Swift runtime's backtracer does not survive ASan: let the sanitizer report instead.
 export SWIFT_BACKTRACE=enable=no
