@@ -230,17 +230,24 @@ public struct EventExtractor {
             carriesEvents = recvEvent || ByteScan.matches(w.b, at: g.lowerBound, "IO_PROCESS", limit: g.upperBound)
         }
         let stream = m.groups[1]
-        // Parse the object(s) the record carries, starting at the payload.
-        var p = payload
-        while p < w.dataEnd && ByteScan.isSpace(w.b[p]) { p += 1 }
-        guard p < w.dataEnd, w.b[p] == 0x7B || w.b[p] == 0x5B else {
-            return nil
-        }
-        let limit = try extentEnd(ls, w)
+        // Parse the object(s) the record carries, from the payload or past those already
+        // handled, until one covers the marker (a `buf=` may hold several messages).
+        var p = max(payload, consumedEnd)
+        var limit: Int?
         let isEcho = recvEvent || m.groups[0] == nil
-        return handleObject(at: p, lineStart: ls, limit: limit, covering: hit,
-                            dialect: .libvirtMonitor, stream: stream,
-                            allowEvent: carriesEvents, checkEcho: isEcho, w, &sink)
+        while true {
+            while p < hit && ByteScan.isSpace(w.b[p]) { p += 1 }
+            guard p < hit, w.b[p] == 0x7B || w.b[p] == 0x5B else {
+                return nil
+            }
+            let lim: Int
+            if let limit { lim = limit } else { lim = try extentEnd(ls, w); limit = lim }
+            let end = handleObject(at: p, lineStart: ls, limit: lim, covering: hit,
+                                   dialect: .libvirtMonitor, stream: stream,
+                                   allowEvent: carriesEvents, checkEcho: isEcho, w, &sink)
+            if end > hit { return end }
+            p = end
+        }
     }
 
     mutating func handleVirsh<S: ExtractionSink>(lineStart ls: Int, _ w: Window, _ sink: inout S) throws(NeedMore) -> Int? {
