@@ -61,7 +61,9 @@ public func extractFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
 func checkRendering(_ format: String, _ out: [UInt8]) {
     // No format copies raw control bytes from a log (tab and newline are the output's own).
     // CSV is data kept byte for byte by design (RFC 4180 quoting): not checked for controls.
-    let bad = format == "csv" ? nil : out.firstIndex { c in c < 0x20 && c != 0x0A && c != 0x09 || c == 0x7F }
+    // XML and JSON allow a raw DEL; what people read in a terminal or a CI log does not.
+    let delAllowed = ["junit", "json", "jsonl", "sarif", "gitlab"].contains(format)
+    let bad = format == "csv" ? nil : out.firstIndex { c in c < 0x20 && c != 0x0A && c != 0x09 || (c == 0x7F && !delAllowed) }
     if let bad {
         fuzzFail("\(format) output has control byte \(out[bad]) at \(bad)")
     }
