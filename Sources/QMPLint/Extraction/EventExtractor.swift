@@ -257,17 +257,24 @@ public struct EventExtractor {
             carriesEvents = recvEvent || ByteScan.matches(w.b, at: g.lowerBound, "IO_PROCESS", limit: g.upperBound)
         }
         let stream = m.groups[1]
-        // Parse the object(s) the record carries, starting at the payload.
-        var p = payload
-        while p < w.dataEnd && ByteScan.isSpace(w.b[p]) { p += 1 }
-        guard p < w.dataEnd, w.b[p] == 0x7B || w.b[p] == 0x5B else {
-            return nil
-        }
-        let limit = try extentEnd(ls, w)
+        // Parse the object(s) the record carries, from the payload or past those already
+        // handled, until one covers the marker (a `buf=` may hold several messages).
+        var p = max(payload, consumedEnd)
+        var limit: Int?
         let isEcho = recvEvent || m.groups[0] == nil
-        return handleObject(at: p, lineStart: ls, limit: limit, covering: hit,
-                            dialect: .libvirtMonitor, stream: stream,
-                            allowEvent: carriesEvents, checkEcho: isEcho, w, &sink)
+        while true {
+            while p < hit && ByteScan.isSpace(w.b[p]) { p += 1 }
+            guard p < hit, w.b[p] == 0x7B || w.b[p] == 0x5B else {
+                return nil
+            }
+            let lim: Int
+            if let limit { lim = limit } else { lim = try extentEnd(ls, w); limit = lim }
+            let end = handleObject(at: p, lineStart: ls, limit: lim, covering: hit,
+                                   dialect: .libvirtMonitor, stream: stream,
+                                   allowEvent: carriesEvents, checkEcho: isEcho, w, &sink)
+            if end > hit { return end }
+            p = end
+        }
     }
 
     mutating func handleVirsh<S: ExtractionSink>(lineStart ls: Int, _ w: Window, _ sink: inout S) throws(NeedMore) -> Int? {
@@ -298,13 +305,15 @@ public struct EventExtractor {
         if ByteScan.matches(w.b, at: details, "<null>", limit: contentEnd) {
             sink.markers(.event, count: 1)
             tape.reset(bytes: w.b)
-            consumedEnd = le
+            // Text after `<null>` (garbage from a crashing terminal) is scanned like any other.
+            consumedEnd = details + 6
             sink.event(ExtractedEvent(envelope: .record(name: name, nameOffset: nameOffset, data: nil, timestamp: timestamp),
                                       dialect: .virshEvent, start: ls, end: contentEnd, stream: domain), tape: tape)
-            return le
+            return details + 6
         }
         guard details < contentEnd, w.b[details] == 0x7B else {
             sink.markers(.malformed, count: 1)
+            countMarkers(in: details, contentEnd, bucket: .malformed, w, &sink)
             consumedEnd = le
             sink.malformed(MalformedEvent(dialect: .virshEvent, start: ls, fault: details,
                                           message: "event details are neither a JSON object nor <null>", name: name, end: contentEnd))

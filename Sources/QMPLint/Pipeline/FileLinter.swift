@@ -132,6 +132,7 @@ public struct FileLinter<Provider: CheckerProvider> {
                 sink.lines.advance(ro, to: dataEnd)
                 break
             }
+            var gaveUp = false
             if processedUpTo == processFrom && dataEnd == cap {
                 // No progress in a full buffer: one object or line longer than the buffer.
                 let needle: StaticString = "event"
@@ -140,6 +141,7 @@ public struct FileLinter<Provider: CheckerProvider> {
                     // Nothing event-like in it: skip it, keeping a few bytes in case a marker
                     // straddles the next read.
                     processedUpTo = dataEnd - 8
+                    gaveUp = true
                 } else if cap < options.maxBuffer {
                     let bigger = PageBuffer.allocate(min(cap * 2, options.maxBuffer))
                     bigger.copyMemory(from: UnsafeRawBufferPointer(buf))
@@ -153,11 +155,17 @@ public struct FileLinter<Provider: CheckerProvider> {
                     _ = extractor.scan(ro, floor: 0, from: processFrom, to: dataEnd, dataEnd: dataEnd, atEOF: true, sink: &sink)
                     sink.overlong(at: processFrom, limit: cap)
                     processedUpTo = dataEnd
+                    gaveUp = true
                 }
             }
             // Keep history + unprocessed bytes; move them to the front.
             sink.lines.advance(ro, to: processedUpTo)
-            let keepFrom = max(0, min(processedUpTo - options.history, processedUpTo))
+            // Lines still to come may continue a multi-line object begun before `processedUpTo`:
+            // keep its first line too, so a marker deep inside it is still traced back to it
+            // (not after giving up on a stretch longer than the largest buffer).
+            let objectStart = gaveUp ? processedUpTo : Self.openObjectStart(ro, at: processedUpTo, dataEnd: dataEnd,
+                                                   lowest: max(0, processedUpTo - options.extractor.maxObjectBytes))
+            let keepFrom = max(0, min(processedUpTo - options.history, processedUpTo, objectStart))
             let keep = dataEnd - keepFrom
             if keepFrom > 0 {
                 memmove(buf.baseAddress!, buf.baseAddress! + keepFrom, keep)
@@ -175,6 +183,23 @@ public struct FileLinter<Provider: CheckerProvider> {
             result.summary.readError = readError.description
         }
         return result
+    }
+
+    /// Start of the first line of a multi-line object that the line at `p` may continue (it
+    /// starts with white space, `}` or `]`, or is not read yet), when that first line can open
+    /// one (it holds a `{`); otherwise `p`. Looks back no further than `lowest`.
+    static func openObjectStart(_ b: UnsafeRawBufferPointer, at p: Int, dataEnd: Int, lowest: Int) -> Int {
+        func continues(_ l: Int) -> Bool { let c = b[l]; return c == 0x20 || c == 0x09 || c == 0x7D || c == 0x5D }
+        if p < dataEnd && !continues(p) { return p }
+        var l = p
+        while l > lowest {
+            l = ByteScan.lineStart(b, l - 1, floor: lowest)
+            if !continues(l) {
+                let le = ByteScan.lineEnd(b, l, limit: p)
+                return ByteScan.find(0x7B, in: b, from: l, to: le) != nil ? l : p
+            }
+        }
+        return p
     }
 
     /// Counts lines incrementally over a buffer that slides.

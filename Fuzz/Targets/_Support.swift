@@ -1,0 +1,60 @@
+// Shared by every fuzz target (compiled into the same module as the library sources, so
+// internal API is reachable). Not a target itself: Fuzz/build.sh skips names starting with _.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Stops the run with a message libFuzzer records beside the crashing input.
+func fuzzFail(_ message: String) -> Never {
+    let text = Array("FUZZ INVARIANT BROKEN: \(message)\n".utf8)
+    _ = text.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    abort()
+}
+
+/// Names events without a schema: extraction alone is under test.
+struct FuzzNameChecker: EventChecker {
+    mutating func check(_ event: ExtractedEvent, tape: JSONTape, findings: inout [RawFinding]) -> String? {
+        switch event.envelope {
+        case .json(let root): return tape.member(root, "event").map { tape.string($0) }
+        case .record(let name, _, _, _): return name
+        }
+    }
+}
+
+struct FuzzFixedProvider<C: EventChecker & Sendable>: CheckerProvider {
+    let checker: C
+    func checker(path: String, head: UnsafeRawBufferPointer) -> (C, SchemaChoice) {
+        (checker, SchemaChoice(name: "fuzz", reason: "fuzz"))
+    }
+}
+
+/// Counts event markers in raw bytes without the extractor: quoted `"event"` / `'event'`
+/// (same quote both sides) plus lines that are virsh records.
+enum FuzzMarkers {
+    nonisolated(unsafe) static let virsh = try! Regex(Dialect.virshPattern)
+
+    static func count(_ b: UnsafeRawBufferPointer) -> Int {
+        var n = 0
+        let e: [UInt8] = Array("event".utf8)
+        var i = 1
+        while i + 5 < b.count {
+            if b[i] == e[0] && b[i + 1] == e[1] && b[i + 2] == e[2] && b[i + 3] == e[3] && b[i + 4] == e[4] {
+                let q = b[i - 1]
+                if (q == 0x22 || q == 0x27) && b[i + 5] == q { n += 1 }
+                i += 5
+            } else {
+                i += 1
+            }
+        }
+        var ls = 0
+        while ls < b.count {
+            var le = ls
+            while le < b.count && b[le] != 0x0A { le += 1 }
+            var ce = le
+            if ce > ls && b[ce - 1] == 0x0D { ce -= 1 }
+            if ce - ls >= 6, (try? virsh.firstMatch(in: b, from: ls, to: ce, anchored: true)) ?? nil != nil { n += 1 }
+            ls = le + 1
+        }
+        return n
+    }
+}
