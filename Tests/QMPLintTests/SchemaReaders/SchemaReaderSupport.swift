@@ -47,3 +47,30 @@ func readIntrospection(_ text: String, name: String = "test.json") throws(Schema
 func readError(_ body: () throws(SchemaReadError) -> Schema) -> SchemaReadError? {
     do { _ = try body(); return nil } catch { return error }
 }
+
+extension Schema {
+    /// A compact rendering of a type for assertions: `str`, `int`, `any`, `[any]`,
+    /// `{a: str, b?: int}`, `enum(x|y)`, `alt(str|null)`; named objects are expanded once.
+    func render(_ id: TypeID, depth: Int = 0) -> String {
+        let t = types[id]
+        switch t.kind {
+        case .builtin(let b): return b.rawValue
+        case .enumeration(let vs): return "enum(" + vs.map(\.name).joined(separator: "|") + ")"
+        case .array(let e): return "[" + render(e, depth: depth + 1) + "]"
+        case .alternate(let alts): return "alt(" + alts.map { render($0, depth: depth + 1) }.joined(separator: "|") + ")"
+        case .object(let o):
+            if depth > 3 { return t.name }
+            var s = "{" + o.members.map { "\($0.name)\($0.optional ? "?" : ""): \(render($0.type, depth: depth + 1))" }
+                .joined(separator: ", ")
+            if let d = o.discriminator {
+                s += " | \(d): " + o.variants.map { "\($0.value)=\(types[$0.type].name)" }.joined(separator: ",")
+            }
+            return s + "}"
+        }
+    }
+
+    /// Event name -> rendered data (`-` for none).
+    var summary: [String: String] {
+        Dictionary(uniqueKeysWithValues: events.map { ($0.name, $0.data.map { render($0) } ?? "-") })
+    }
+}
