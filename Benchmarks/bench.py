@@ -21,7 +21,8 @@ def sh(cmd, **kw):
 def timed(cmd):
     """(wall seconds, max RSS KiB) of a shell command, output discarded."""
     t0 = time.perf_counter()
-    p = subprocess.run(["/usr/bin/time", "-f", "%M", "bash", "-c", cmd + " > /dev/null"],
+    # Output to a file, not /dev/null: GNU grep stops at the first match when writing to /dev/null.
+    p = subprocess.run(["/usr/bin/time", "-f", "%M", "bash", "-c", cmd + " > /tmp/qmp-bench-out"],
                        stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - t0
     lines = [l for l in p.stderr.strip().splitlines() if l.strip()]

@@ -20,8 +20,9 @@ public struct ExtractedEvent {
     /// Where the event's text starts (the `{`, or the start of a virsh record) and ends.
     public var start: Int
     public var end: Int
-    /// The monitor or domain the event came from, when the dialect says (`mon=0x...`, domain).
-    public var stream: String?
+    /// Where the text names the monitor or domain the event came from (`0x7f..` of `mon=`, a
+    /// virsh domain), as a byte range of the buffer; nil when the dialect does not say.
+    public var stream: Range<Int>?
 }
 
 /// Event-like text that could not be parsed.
@@ -222,10 +223,13 @@ public struct EventExtractor {
         guard let m = try? libvirtRegex.firstMatch(in: w.b, from: ls, to: le) else { return nil }
         let payload = m.range.upperBound
         guard payload <= hit else { return nil }
-        let recordKind: Substring
-        if let g = m.groups[0] { recordKind = Substring(String(decoding: UnsafeRawBufferPointer(rebasing: w.b[g]), as: UTF8.self)) } else { recordKind = "Line" }
-        let stream = m.groups[1].map { "mon=" + String(decoding: UnsafeRawBufferPointer(rebasing: w.b[$0]), as: UTF8.self) }
-        let carriesEvents = recordKind == "RECV_EVENT" || recordKind == "IO_PROCESS" || recordKind == "Line"
+        // RECV_EVENT, IO_PROCESS and Line carry QEMU's events; RECV_REPLY, SEND_MSG, IO_WRITE do not.
+        var recvEvent = false, carriesEvents = true
+        if let g = m.groups[0] {
+            recvEvent = ByteScan.matches(w.b, at: g.lowerBound, "RECV_EVENT", limit: g.upperBound)
+            carriesEvents = recvEvent || ByteScan.matches(w.b, at: g.lowerBound, "IO_PROCESS", limit: g.upperBound)
+        }
+        let stream = m.groups[1]
         // Parse the object(s) the record carries, starting at the payload.
         var p = payload
         while p < w.dataEnd && ByteScan.isSpace(w.b[p]) { p += 1 }
@@ -233,7 +237,7 @@ public struct EventExtractor {
             return nil
         }
         let limit = try extentEnd(ls, w)
-        let isEcho = recordKind == "RECV_EVENT" || recordKind == "Line"
+        let isEcho = recvEvent || m.groups[0] == nil
         return handleObject(at: p, lineStart: ls, limit: limit, covering: hit,
                             dialect: .libvirtMonitor, stream: stream,
                             allowEvent: carriesEvents, checkEcho: isEcho, w, &sink)
@@ -259,15 +263,17 @@ public struct EventExtractor {
             }
             timestamp = .given(seconds: sec, microseconds: micros)
         }
-        var domain = text(m.groups[4]) ?? ""
-        if domain.count >= 2, let f = domain.first, f == "'" || f == "\"" { domain = String(domain.dropFirst().dropLast()) }
+        var domain = m.groups[4]!
+        if domain.count >= 2, w.b[domain.lowerBound] == 0x27 || w.b[domain.lowerBound] == 0x22 {
+            domain = (domain.lowerBound + 1)..<(domain.upperBound - 1)
+        }
         let details = m.range.upperBound
         if ByteScan.matches(w.b, at: details, "<null>", limit: contentEnd) {
             sink.markers(.event, count: 1)
             tape.reset(bytes: w.b)
             consumedEnd = le
             sink.event(ExtractedEvent(envelope: .record(name: name, nameOffset: nameOffset, data: nil, timestamp: timestamp),
-                                      dialect: .virshEvent, start: ls, end: contentEnd, stream: "domain=" + domain), tape: tape)
+                                      dialect: .virshEvent, start: ls, end: contentEnd, stream: domain), tape: tape)
             return le
         }
         guard details < contentEnd, w.b[details] == 0x7B else {
@@ -285,7 +291,7 @@ public struct EventExtractor {
             sink.markers(.event, count: 1)
             countMarkers(in: details, end, bucket: .insideEvent, w, &sink)
             sink.event(ExtractedEvent(envelope: .record(name: name, nameOffset: nameOffset, data: 0, timestamp: timestamp),
-                                      dialect: end > le ? .prettyJSON : .virshEvent, start: ls, end: end, stream: "domain=" + domain), tape: tape)
+                                      dialect: end > le ? .prettyJSON : .virshEvent, start: ls, end: end, stream: domain), tape: tape)
             return consumedEnd
         case .failure(let e):
             let faultLineEnd = ByteScan.lineEnd(w.b, min(e.offset, limit), limit: w.dataEnd)
@@ -369,7 +375,7 @@ public struct EventExtractor {
 
     /// Parses the object at `p` (a libvirt payload) and reports it.
     mutating func handleObject<S: ExtractionSink>(at p: Int, lineStart ls: Int, limit: Int, covering hit: Int, dialect: Dialect.ID,
-                                                  stream: String?, allowEvent: Bool, checkEcho: Bool, _ w: Window, _ sink: inout S) -> Int {
+                                                  stream: Range<Int>?, allowEvent: Bool, checkEcho: Bool, _ w: Window, _ sink: inout S) -> Int {
         tape.reset(bytes: w.b)
         switch JSONParser.parseValue(w.b, from: p, limit: limit, options: options.json, into: &tape) {
         case .success(let end):
@@ -386,7 +392,7 @@ public struct EventExtractor {
     }
 
     /// The tape holds a complete value parsed from `p` to `end`: an event, or something else.
-    mutating func handleParsed<S: ExtractionSink>(at p: Int, end: Int, lineStart: Int, dialect: Dialect.ID, stream: String?,
+    mutating func handleParsed<S: ExtractionSink>(at p: Int, end: Int, lineStart: Int, dialect: Dialect.ID, stream: Range<Int>?,
                                                   allowEvent: Bool, checkEcho: Bool, _ w: Window, _ sink: inout S) -> Int {
         consumedEnd = end
         let root = tape.nodes[0]
@@ -478,6 +484,11 @@ public struct EventExtractor {
             n += 1
         }
         guard l < lineStart else { return false }
+        // Only the records that echo QEMU's text can hold an earlier copy.
+        let io: StaticString = "_IO_PROCESS: mon=", line: StaticString = "Line ["
+        guard ByteScan.find(UnsafeRawBufferPointer(start: line.utf8Start, count: line.utf8CodeUnitCount), in: w.b, from: l, to: lineStart) != nil
+            || ByteScan.find(UnsafeRawBufferPointer(start: io.utf8Start, count: io.utf8CodeUnitCount), in: w.b, from: l, to: lineStart) != nil
+        else { return false }
         let needle = UnsafeRawBufferPointer(rebasing: w.b[start..<end])
         return ByteScan.find(needle, in: w.b, from: l, to: lineStart) != nil
     }

@@ -25,6 +25,9 @@ public struct JSONWriter: Sendable {
     /// The text written so far.
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// Reserves room for `n` bytes of output (large documents grow once instead of doubling).
+    public mutating func reserveCapacity(_ n: Int) { bytes.reserveCapacity(n) }
+
     /// Clears the output (keeping capacity) for the next document.
     public mutating func reset() {
         bytes.removeAll(keepingCapacity: true)
@@ -124,6 +127,8 @@ public struct JSONWriter: Sendable {
     public mutating func member(_ name: String, _ value: Int64) { key(name); integer(value) }
     public mutating func member(_ name: String, _ value: UInt64) { key(name); integer(value) }
     public mutating func member(_ name: String, _ value: Bool) { key(name); bool(value) }
+    /// A string member, or `null` when absent.
+    public mutating func member(_ name: String, _ value: String?) { key(name); if let value { string(value) } else { null() } }
     /// Writes the member with `value`, or nothing at all when `value` is nil.
     public mutating func member(_ name: String, ifPresent value: String?) {
         if let value { member(name, value) }
@@ -238,6 +243,7 @@ public struct JSONWriter: Sendable {
             case 0x0A: escape = "\\n"
             case 0x0D: escape = "\\r"
             case 0x09: escape = "\\t"
+            case 0x7F: escape = "\\u007f"
             case 0xE2 where i + 2 < n && value[i + 1] == 0x80 && (value[i + 2] == 0xA8 || value[i + 2] == 0xA9):
                 escape = value[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
                 width = 3

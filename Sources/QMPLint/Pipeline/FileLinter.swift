@@ -17,6 +17,20 @@ public struct FileResult: Sendable {
     public init(path: String) { summary = FileSummary(path: path) }
 }
 
+/// Input buffers mapped straight from the kernel and returned to it when done, so worker
+/// threads never grow the heap (glibc keeps freed multi-megabyte blocks otherwise).
+enum PageBuffer {
+    static func allocate(_ size: Int) -> UnsafeMutableRawBufferPointer {
+        guard let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
+            fatalError("out of memory: cannot map a \(size >> 20) MiB input buffer")
+        }
+        return UnsafeMutableRawBufferPointer(start: p, count: size)
+    }
+    static func free(_ b: UnsafeMutableRawBufferPointer) {
+        munmap(b.baseAddress, b.count)
+    }
+}
+
 /// Chooses the checker (the schema) for one input from its first bytes.
 public protocol CheckerProvider: Sendable {
     associatedtype Checker: EventChecker
@@ -29,11 +43,15 @@ public struct FileLinter<Provider: CheckerProvider> {
     public typealias Checker = Provider.Checker
     public struct Options: Sendable {
         /// Initial buffer size; grows (up to `maxBuffer`) only for objects longer than it.
-        public var bufferSize = 8 << 20
+        public var bufferSize = 2 << 20
         public var maxBuffer = 64 << 20
         /// Bytes kept before the unprocessed part, for look-back (echo detection).
         public var history = 64 << 10
         public var extractor = EventExtractor.Options()
+        /// Keep the text of each finding's line (the text, SARIF and JUnit formats show it).
+        public var captureSourceLines = true
+        /// Told of every byte read, for the progress bar.
+        public var progress: ProgressCounter?
         public init() {}
     }
 
@@ -55,8 +73,8 @@ public struct FileLinter<Provider: CheckerProvider> {
         var sink: Sink! = nil
         var extractor = EventExtractor(options: options.extractor)
         var cap = options.bufferSize
-        var buf = UnsafeMutableRawBufferPointer.allocate(byteCount: cap, alignment: 64)
-        defer { buf.deallocate() }
+        var buf = PageBuffer.allocate(cap)
+        defer { PageBuffer.free(buf) }
         var dataEnd = 0
         var processFrom = 0
         var atEOF = false
@@ -73,6 +91,7 @@ public struct FileLinter<Provider: CheckerProvider> {
                     if n == 0 { atEOF = true; break }
                     dataEnd += n
                     totalBytes += n
+                    options.progress?.add(bytes: n)
                     lastByte = buf[dataEnd - 1]
                 } catch {
                     readError = error
@@ -84,6 +103,7 @@ public struct FileLinter<Provider: CheckerProvider> {
                 let firstBytes = head ?? UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buf)[h..<dataEnd])
                 let (checker, choice) = provider.checker(path: path ?? displayPath, head: firstBytes)
                 sink = Sink(checker: checker, path: displayPath)
+                sink.captureSourceLines = options.captureSourceLines
                 sink.result.summary.schema = choice
                 processFrom = h
                 sink.lines.anchor = h
@@ -109,9 +129,9 @@ public struct FileLinter<Provider: CheckerProvider> {
             if processedUpTo == processFrom && dataEnd == cap {
                 // No progress in a full buffer: one object or line longer than the buffer.
                 if cap < options.maxBuffer {
-                    let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: min(cap * 2, options.maxBuffer), alignment: 64)
+                    let bigger = PageBuffer.allocate(min(cap * 2, options.maxBuffer))
                     bigger.copyMemory(from: UnsafeRawBufferPointer(buf))
-                    buf.deallocate()
+                    PageBuffer.free(buf)
                     buf = bigger
                     cap = bigger.count
                     continue
@@ -168,6 +188,7 @@ public struct FileLinter<Provider: CheckerProvider> {
         var buffer = UnsafeRawBufferPointer(start: nil, count: 0)
         var lines = LineTracker()
         var raw: [RawFinding] = []
+        var captureSourceLines = true
         let path: String
 
         init(checker: Checker, path: String) {
@@ -220,7 +241,7 @@ public struct FileLinter<Provider: CheckerProvider> {
             var le = ByteScan.lineEnd(buffer, f.offset, limit: buffer.count)
             if le > ls && buffer[le - 1] == ByteScan.cr { le -= 1 }
             let shown = min(le, ls + 400)
-            let source = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[ls..<shown]), as: UTF8.self)
+            let source = captureSourceLines ? String(decoding: UnsafeRawBufferPointer(rebasing: buffer[ls..<shown]), as: UTF8.self) : ""
             result.findings.append(ReportFinding(
                 file: path, line: line, column: f.offset - ls + 1, eventLine: eventLine, event: event,
                 rule: f.rule, severity: f.severity, message: f.message, pointer: f.pointer,
@@ -243,7 +264,8 @@ public struct FileLinter<Provider: CheckerProvider> {
             }
             let hash = StableHash.hex(ofBytes: UnsafeRawBufferPointer(rebasing: buffer[m.start..<max(m.start, min(m.end, buffer.count))]))
             let what = m.name.map { "malformed \($0) event: " } ?? "malformed event: "
-            add(RawFinding(rule: "malformed-json", severity: .error, message: what + m.message, pointer: "", offset: min(m.fault, buffer.count)),
+            guard let severity = checker.severity(of: "malformed-json") else { return }
+            add(RawFinding(rule: "malformed-json", severity: severity, message: what + m.message, pointer: "", offset: min(m.fault, buffer.count)),
                 eventLine: lines.line, event: m.name, hash: hash)
         }
 

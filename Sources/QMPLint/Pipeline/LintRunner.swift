@@ -24,12 +24,15 @@ public enum LintRunner {
             Console.error("qmp-lint: unknown format '\(f)' (known: \(formatNames.joined(separator: ", ")))")
             return .usage
         }
-        let schema: Schema
-        let choice: SchemaChoice
+        let fixed: (schema: Schema, choice: SchemaChoice)?
         do {
-            (schema, choice) = try SchemaResolution.resolve(settings)
+            fixed = try SchemaResolution.fixed(settings)
         } catch {
             Console.error("qmp-lint: \(error)")
+            return .usage
+        }
+        for id in settings.disabledRules.union(settings.severities.keys) where RuleCatalog.rule(id: id) == nil {
+            Console.error("qmp-lint: unknown rule '\(id)' (see qmp-lint rules)")
             return .usage
         }
         let discovery = InputDiscovery(followLinks: settings.followLinks, include: settings.include, exclude: settings.exclude)
@@ -38,9 +41,28 @@ public enum LintRunner {
             Console.error("qmp-lint: skipped \(s.description)")
         }
         let jobs = settings.jobs > 0 ? settings.jobs : ProcessInfo.processInfo.activeProcessorCount
-        let provider = CheckerFactory(schema: schema, choice: choice, settings: settings)
-        let linter = Linter(jobs: jobs, schema: choice, provider: provider)
+        let provider = SchemaSelectingProvider(fixed: fixed, severities: settings.severities, disabled: settings.disabledRules)
+        let choice = provider.defaultChoice
+        var fileOptions = FileLinter<SchemaSelectingProvider>.Options()
+        let formats = Set([settings.format] + settings.reports.map(\.format))
+        fileOptions.captureSourceLines = !formats.isDisjoint(with: ["text", "sarif", "junit"])
+        var bar: ProgressBar?
+        if settings.progress && ProgressBar.wanted {
+            var total = 0
+            var known = true
+            for p in discovery.inputs {
+                var st = stat()
+                if p != "-", stat(p, &st) == 0, st.st_mode & S_IFMT == S_IFREG { total += Int(st.st_size) } else { known = false }
+            }
+            let counter = ProgressCounter(totalBytes: known ? total : nil, totalFiles: discovery.inputs.count)
+            fileOptions.progress = counter
+            bar = ProgressBar(counter: counter)
+            bar?.begin()
+        }
+        var linter = Linter(jobs: jobs, schema: choice, fileOptions: fileOptions, provider: provider)
+        linter.splitThreshold = settings.splitThreshold
         var (report, _) = linter.run(discovery)
+        bar?.end()
         for i in report.files.indices where report.files[i].schema == nil { report.files[i].schema = choice }
         for f in report.files where f.readError != nil {
             Console.error("qmp-lint: \(f.readError!)")
@@ -75,28 +97,35 @@ public enum LintRunner {
 /// Standard output and error, and report files.
 public enum Console {
     public static func out(_ s: String) { writeAll(1, s) }
+    public static func out(_ bytes: [UInt8]) { bytes.withUnsafeBytes { writeAll(1, $0) } }
     public static func error(_ s: String) { writeAll(2, s + "\n") }
 
     static func writeAll(_ fd: Int32, _ s: String) {
         var s = s
-        s.withUTF8 { u in
-            var off = 0
-            while off < u.count {
-                let n = Glibc.write(fd, u.baseAddress! + off, u.count - off)
-                if n < 0 { if errno == EINTR { continue }; return }
-                off += n
-            }
+        s.withUTF8 { writeAll(fd, UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Writes every byte (retrying short writes); false on an error.
+    @discardableResult
+    static func writeAll(_ fd: Int32, _ u: UnsafeRawBufferPointer) -> Bool {
+        var off = 0
+        while off < u.count {
+            let n = Glibc.write(fd, u.baseAddress! + off, u.count - off)
+            if n < 0 { if errno == EINTR { continue }; return false }
+            off += n
         }
+        return true
     }
     /// Writes `s` to `path`; reports a failure on standard error.
-    public static func write(_ s: String, toFile path: String) -> Bool {
-        guard let f = fopen(path, "w") else {
+    public static func write(_ s: String, toFile path: String) -> Bool { write(Array(s.utf8), toFile: path) }
+
+    public static func write(_ bytes: [UInt8], toFile path: String) -> Bool {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
             error("qmp-lint: cannot write \(path): \(String(cString: strerror(errno)))")
             return false
         }
-        var s = s
-        let n = s.withUTF8 { fwrite($0.baseAddress, 1, $0.count, f) }
-        let ok = fclose(f) == 0 && n == s.utf8.count
+        let ok = bytes.withUnsafeBytes { writeAll(fd, $0) } && close(fd) == 0
         if !ok { error("qmp-lint: cannot write \(path): \(String(cString: strerror(errno)))") }
         return ok
     }

@@ -30,6 +30,8 @@ public struct LintSettings: Sendable {
     public var writeBaseline: String?
     /// Show a progress bar on standard error (only when it is a terminal and the run is long).
     public var progress = true
+    /// Files larger than this are split into ranges checked in parallel (tests lower it).
+    public var splitThreshold = 8 << 20
 
     public init() {}
 }

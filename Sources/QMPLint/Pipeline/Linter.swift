@@ -15,10 +15,10 @@ public struct Linter<Provider: CheckerProvider> {
     }
 
     /// How many bytes of an input the schema choice looks at.
-    public static var headSize: Int { 8 << 20 }
+    public static var headSize: Int { 2 << 20 }
 
     /// Files larger than this are split into ranges linted in parallel.
-    public var splitThreshold = 32 << 20
+    public var splitThreshold = 8 << 20
 
     /// Lints the discovered inputs; unreadable ones are reported, the rest still processed.
     public func run(_ discovery: InputDiscovery.Result) -> (report: LintReport, results: [FileResult]) {
@@ -28,7 +28,7 @@ public struct Linter<Provider: CheckerProvider> {
         var heads: [Int: [UInt8]] = [:]
         for (i, path) in inputs.enumerated() {
             if jobs > 1, path != "-", let size = Self.plainFileSize(path), size > splitThreshold {
-                let parts = min(256, max(jobs, size / splitThreshold))
+                let parts = min(256, max(jobs, size / (32 << 20)))
                 let ranges = FileSplitter.split(path: path, size: size, parts: parts)
                 heads[i] = Self.readHead(path, min(size, Self.headSize))
                 for r in ranges {
@@ -69,23 +69,28 @@ public struct Linter<Provider: CheckerProvider> {
                     result.summary.readError = "\(error)"
                 }
                 slots.set(k, result)
+                if k + 1 == workItems.count || workItems[k + 1].file != item.file { fileOptions.progress?.fileDone() }
             }
         }
         let threads = min(jobs, max(1, items.count))
         if threads == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: threads, execute: work) }
-        let parts = slots.all()
+        // Merge the ranges of each file, releasing each part as it is taken (flat memory).
+        var parts = slots.takeAll()
         var results: [FileResult] = []
         var k = 0
         while k < parts.count {
             var merged = parts[k]
+            parts[k] = FileResult(path: "")
             var j = k + 1
             while j < parts.count && items[j].file == items[k].file {
                 merged.append(parts[j])
+                parts[j] = FileResult(path: "")
                 j += 1
             }
             results.append(merged)
             k = j
         }
+        parts = []
         for e in discovery.errors {
             var r = FileResult(path: DisplayPath.make(e.path))
             r.summary.readError = e.description
@@ -197,5 +202,11 @@ final class ResultSlots: @unchecked Sendable {
     private var slots: [FileResult?]
     init(count: Int) { slots = Array(repeating: nil, count: count) }
     func set(_ i: Int, _ r: FileResult) { lock.lock(); slots[i] = r; lock.unlock() }
-    func all() -> [FileResult] { lock.lock(); defer { lock.unlock() }; return slots.compactMap { $0 } }
+    /// Every result, leaving the slots empty.
+    func takeAll() -> [FileResult] {
+        lock.lock(); defer { lock.unlock() }
+        let out = slots.compactMap { $0 }
+        slots = []
+        return out
+    }
 }

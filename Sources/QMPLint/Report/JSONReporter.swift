@@ -9,7 +9,14 @@ public enum JSONReporter: Reporter {
     public static let fileExtension = "json"
 
     public static func render(_ report: LintReport, options: ReportOptions) -> String {
+        String(decoding: renderBytes(report, options: options), as: UTF8.self)
+    }
+
+    /// The report as UTF-8 bytes, without building a String copy (large reports).
+    public static func renderBytes(_ report: LintReport, options: ReportOptions) -> [UInt8] {
         var w = ReportJSONWriter(pretty: true)
+        // A finding takes about 330 bytes: size the output once.
+        w.reserveCapacity(8192 + report.files.count * 400 + report.findings.count * (340 + (report.findings.first?.message.utf8.count ?? 0)))
         w.beginObject()
         w.member("reportVersion", LintReport.reportVersion)
         w.key("tool")
@@ -30,7 +37,9 @@ public enum JSONReporter: Reporter {
         for finding in report.findings { writeFinding(finding, to: &w) }
         w.endArray()
         w.endObject()
-        return w.output + "\n"
+        var bytes = w.bytes
+        bytes.append(0x0A)
+        return bytes
     }
 
     static func writeSchema(_ schema: SchemaChoice?, to w: inout ReportJSONWriter) {

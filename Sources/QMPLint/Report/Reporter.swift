@@ -12,6 +12,15 @@ public protocol Reporter {
     static var fileExtension: String { get }
     /// Renders the whole report; the result ends with a newline unless it is empty.
     static func render(_ report: LintReport, options: ReportOptions) -> String
+    /// The same as UTF-8 bytes (written to files and pipes without a String copy).
+    static func renderBytes(_ report: LintReport, options: ReportOptions) -> [UInt8]
+}
+
+extension Reporter {
+    /// The rendering as UTF-8 bytes; formats that build bytes directly override it.
+    public static func renderBytes(_ report: LintReport, options: ReportOptions) -> [UInt8] {
+        Array(render(report, options: options).utf8)
+    }
 }
 
 /// What a reporter may be asked besides the report itself.

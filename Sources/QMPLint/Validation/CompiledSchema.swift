@@ -127,9 +127,21 @@ final class CompiledSchema: @unchecked Sendable {
                                   schemaType: Int32(schemaType)))
             return index
         }
-        func objectMembers(_ t: TypeID) -> [SchemaMember] {
-            if case .object(let o) = schema.types[t].kind { return o.members }
-            return []
+        /// An object with `prefix` members before its own; for a union, one flattened object
+        /// per branch (base + branch members, as QEMU's visitor writes them), recursively when
+        /// a branch is itself a union.
+        func addUnionTree(prefix: [SchemaMember], _ o: SchemaObject, schemaType: Int) -> Int32 {
+            // A branch union may repeat the outer base's members (its discriminator, say).
+            let all = prefix + o.members.filter { m in !prefix.contains { $0.name == m.name } }
+            let index = addObject(all, discriminator: o.discriminator, schemaType: schemaType)
+            guard o.discriminator != nil else { return index }
+            for v in o.variants {
+                let branch: SchemaObject
+                if case .object(let b) = schema.types[v.type].kind { branch = b } else { branch = SchemaObject(members: []) }
+                let flat = addUnionTree(prefix: all, branch, schemaType: schemaType)
+                variantKeys.append(ByteTable.Entry(scope: index, name: intern(v.value), value: flat))
+            }
+            return index
         }
 
         for (t, type) in schema.types.enumerated() {
@@ -155,15 +167,7 @@ final class CompiledSchema: @unchecked Sendable {
                 }
                 types.append(.enumeration(e))
             case .object(let o):
-                let base = addObject(o.members, discriminator: o.discriminator, schemaType: t)
-                if o.discriminator != nil {
-                    for v in o.variants {
-                        // Branch members follow the base's, as QEMU's visitor writes them.
-                        let flat = addObject(o.members + objectMembers(v.type), discriminator: nil, schemaType: t)
-                        variantKeys.append(ByteTable.Entry(scope: base, name: intern(v.value), value: flat))
-                    }
-                }
-                types.append(.object(base))
+                types.append(.object(addUnionTree(prefix: [], o, schemaType: t)))
             case .alternate(let alts):
                 types.append(.alternate(first: Int32(alternatives.count), count: Int32(alts.count)))
                 alternatives.append(contentsOf: alts.map { Int32($0) })
@@ -230,8 +234,32 @@ final class CompiledSchema: @unchecked Sendable {
 
     /// True when pooled name `r` equals the `count` bytes at `p`.
     @inline(__always) func equals(_ r: NameRef, _ p: UnsafeRawPointer, _ count: Int) -> Bool {
-        Int(r.count) == count && (count == 0 || memcmp(poolBase + Int(r.start), p, count) == 0)
+        Int(r.count) == count && bytesEqual(poolBase + Int(r.start), p, count)
     }
+}
+
+/// True when the `n` bytes at `a` and `b` are equal; inlined (names are short, a libc call
+/// costs more than the compare).
+@inline(__always)
+func bytesEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
+    var i = 0
+    while i + 8 <= n {
+        if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+            return false
+        }
+        i += 8
+    }
+    if i + 4 <= n {
+        if a.loadUnaligned(fromByteOffset: i, as: UInt32.self) != b.loadUnaligned(fromByteOffset: i, as: UInt32.self) {
+            return false
+        }
+        i += 4
+    }
+    while i < n {
+        if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
+        i += 1
+    }
+    return true
 }
 
 /// Open-addressing hash table from (scope, name bytes) to a small integer; built once, read-only.
@@ -266,13 +294,31 @@ struct ByteTable: @unchecked Sendable {
         }
     }
 
+    /// Word-at-a-time multiplicative hash of (scope, bytes): names are short, so a byte loop's
+    /// multiply chain would dominate a lookup.
     @inline(__always)
     static func hash(_ scope: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int {
-        var h: UInt32 = 2_166_136_261 ^ UInt32(bitPattern: scope) &* 16_777_619
-        for i in 0..<n {
-            h = (h ^ UInt32(p.load(fromByteOffset: i, as: UInt8.self))) &* 16_777_619
+        let k: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var h = (UInt64(UInt32(bitPattern: scope)) << 32 | UInt64(n)) &* k
+        var i = 0
+        while i + 8 <= n {
+            h = (h ^ p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* k
+            h ^= h >> 29
+            i += 8
         }
-        return Int(h ^ (h >> 15))
+        if i < n {
+            var tail: UInt64 = 0
+            if n >= 8 {
+                // The last 8 bytes, overlapping what was already mixed.
+                tail = p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            } else {
+                var shift: UInt64 = 0
+                while i < n { tail |= UInt64(p.load(fromByteOffset: i, as: UInt8.self)) << shift; shift += 8; i += 1 }
+            }
+            h = (h ^ tail) &* k
+            h ^= h >> 29
+        }
+        return Int(truncatingIfNeeded: h ^ (h >> 32))
     }
 
     /// The value stored for (scope, the `n` bytes at `p`), or -1.
@@ -284,7 +330,7 @@ struct ByteTable: @unchecked Sendable {
             if s < 0 { return -1 }
             let e = entries.withUnsafeBufferPointer { $0[Int(s)] }
             if e.scope == scope, Int(e.name.count) == n,
-               n == 0 || memcmp(pool + Int(e.name.start), p, n) == 0 {
+               bytesEqual(pool + Int(e.name.start), p, n) {
                 return e.value
             }
             h = (h + 1) & mask

@@ -52,15 +52,23 @@ public struct EventValidator: Sendable {
         RuleID(id: id).map { severities[$0.rawValue] }
     }
 
+    /// False when rule `id` is disabled (or unknown): its findings are not to be produced.
+    /// For findings made outside the validator, such as malformed-json by extraction.
+    public func isEnabled(_ id: String) -> Bool {
+        guard let r = RuleID(id: id) else { return false }
+        return enabled & (1 << UInt64(r.rawValue)) != 0
+    }
+
     // MARK: - Entry points
 
     /// Validates an event object. `root` is the tape index of the top-level object, which has
     /// a string `event` member. Findings are appended to `findings`.
     public func validate(envelope root: Int, in tape: JSONTape, into findings: inout [RawFinding]) -> ValidatedEvent {
         tape.nodes.withUnsafeBufferPointer { nodes in
-            var w = Walk(tape: tape, nodes: nodes.baseAddress!, base: root, prefix: "", anchor: nodes[root].start)
+            var w = Walk(bytes: tape.bytes, nodes: nodes.baseAddress!, base: root, prefix: "", anchor: nodes[root].start)
             swap(&w.findings, &findings)
             defer { swap(&w.findings, &findings) }
+            if !tape.duplicates.isEmpty { reportDuplicates(tape.duplicates, in: root, &w) }
             return validateEnvelope(root, &w)
         }
     }
@@ -72,11 +80,11 @@ public struct EventValidator: Sendable {
     public func validate(name: String, nameOffset: Int, data: Int?, timestamp: RecordTimestamp,
                          in tape: JSONTape, into findings: inout [RawFinding]) -> ValidatedEvent {
         tape.nodes.withUnsafeBufferPointer { nodes in
-            var w = Walk(tape: tape, nodes: nodes.baseAddress ?? UnsafePointer(bitPattern: 8)!,
+            var w = Walk(bytes: tape.bytes, nodes: nodes.baseAddress ?? UnsafePointer(bitPattern: 8)!,
                          base: data ?? -1, prefix: "/data", anchor: nameOffset)
             swap(&w.findings, &findings)
             defer { swap(&w.findings, &findings) }
-            if let data { reportDuplicates(in: data, &w) }
+            if let data, !tape.duplicates.isEmpty { reportDuplicates(tape.duplicates, in: data, &w) }
             switch timestamp {
             case .hostClock:
                 break
@@ -109,7 +117,6 @@ public struct EventValidator: Sendable {
     // MARK: - Envelope
 
     private func validateEnvelope(_ root: Int, _ w: inout Walk) -> ValidatedEvent {
-        reportDuplicates(in: root, &w)
         var nameNode = -1, tsNode = -1, dataNode = -1
         var k = root + 1
         let count = Int(w.nodes[root].count)
@@ -124,7 +131,7 @@ public struct EventValidator: Sendable {
                 } else if w.keyEquals(k, c.keyData, c) {
                     if dataNode < 0 { dataNode = v }
                 } else if w.wants(.unexpectedEnvelopeMember, self) {
-                    let key = w.tape.string(k)
+                    let key = w.string(k)
                     w.add(.unexpectedEnvelopeMember, self, offset: kn.start, pointer: "/" + JSONPointer.escape(key),
                           message: "member \"\(key)\" is not part of a QMP event (only event, timestamp and data are)")
                 }
@@ -152,17 +159,17 @@ public struct EventValidator: Sendable {
                 w.add(.typeMismatch, self, offset: nn.start, pointer: "/event",
                       message: "expected string (event name), got \(describeValue(nameNode, w))")
             }
-            return ValidatedEvent(eventIndex: nil, name: w.tape.rawText(nameNode), hasError: w.hasError)
+            return ValidatedEvent(eventIndex: nil, name: w.rawText(nameNode), hasError: w.hasError)
         }
         let ei: Int32
         if nn.flags & JSONNode.hasEscapes == 0 {
             ei = c.eventTable.find(0, w.bytes + nn.start + 1, nn.end - nn.start - 2)
         } else {
-            var s = w.tape.string(nameNode)
+            var s = w.string(nameNode)
             ei = s.withUTF8 { c.eventTable.find(0, UnsafeRawPointer($0.baseAddress ?? UnsafePointer(bitPattern: 8)!), $0.count) }
         }
         if ei < 0 {
-            let name = w.tape.string(nameNode)
+            let name = w.string(nameNode)
             reportUnknownEvent(name, offset: nn.start, &w)
             return ValidatedEvent(eventIndex: nil, name: name, hasError: w.hasError)
         }
@@ -178,13 +185,12 @@ public struct EventValidator: Sendable {
     }
 
     /// Duplicate keys recorded by the parser inside the subtree of `node`.
-    private func reportDuplicates(in node: Int, _ w: inout Walk) {
-        let dups = w.tape.duplicates
-        guard !dups.isEmpty, node >= 0 else { return }
+    private func reportDuplicates(_ dups: [JSONDuplicateKey], in node: Int, _ w: inout Walk) {
+        guard node >= 0 else { return }
         let end = Int(w.nodes[node].next)
         for d in dups where d.object >= node && d.object < end {
             guard w.wants(.duplicateKey, self) else { return }
-            let key = w.tape.string(d.key)
+            let key = w.string(d.key)
             w.add(.duplicateKey, self, offset: w.nodes[d.key].start,
                   pointer: w.pointer(to: d.object) + "/" + JSONPointer.escape(key),
                   message: "member \"\(key)\" occurs more than once in the same object")
@@ -219,41 +225,14 @@ public struct EventValidator: Sendable {
             } else if w.keyEquals(k, c.keyMicroseconds, c) {
                 if usNode < 0 { usNode = v }
             } else if w.wants(.malformedTimestamp, self) {
-                let key = w.tape.string(k)
+                let key = w.string(k)
                 w.add(.malformedTimestamp, self, offset: kn.start, pointer: "/timestamp/" + JSONPointer.escape(key),
                       message: "timestamp has an extra member \"\(key)\" (only seconds and microseconds)")
             }
             k = Int(w.nodes[v].next)
         }
-        var seconds: Int64?, micros: Int64?
-        for (node, label) in [(secNode, "seconds"), (usNode, "microseconds")] {
-            if node < 0 {
-                if w.wants(.malformedTimestamp, self) {
-                    w.add(.malformedTimestamp, self, offset: n.start, pointer: "/timestamp/" + label,
-                          message: "timestamp has no \(label) member")
-                }
-                continue
-            }
-            let vn = w.nodes[node]
-            switch vn.kind {
-            case .integer:
-                if let x = w.tape.int64(node) {
-                    if label == "seconds" { seconds = x } else { micros = x }
-                } else if w.wants(.malformedTimestamp, self) {
-                    w.add(.malformedTimestamp, self, offset: vn.start, pointer: "/timestamp/" + label,
-                          message: "timestamp \(label) \(w.tape.rawText(node)) is out of range")
-                }
-            case .placeholder:
-                isFiltered = true
-            case .string where Self.isPlaceholderWord(w.tape.string(node)):
-                isFiltered = true
-            default:
-                if w.wants(.malformedTimestamp, self) {
-                    w.add(.malformedTimestamp, self, offset: vn.start, pointer: "/timestamp/" + label,
-                          message: "timestamp \(label) must be an integer, got \(describeValue(node, w))")
-                }
-            }
-        }
+        let seconds = timestampPart(secNode, ts, label: "seconds", &isFiltered, &w)
+        let micros = timestampPart(usNode, ts, label: "microseconds", &isFiltered, &w)
         if isFiltered { filtered(ts, &w) }
         if let s = seconds, let us = micros, !(s == -1 && us == -1) {
             if us < 0 || us > 999_999, w.wants(.malformedTimestamp, self) {
@@ -265,6 +244,37 @@ public struct EventValidator: Sendable {
                       message: "timestamp seconds \(s) is negative (only the pair -1/-1, \"clock unavailable\", is allowed)")
             }
         }
+    }
+
+    /// The integer value of timestamp member `node` (-1: absent), reporting what is wrong with it.
+    private func timestampPart(_ node: Int, _ ts: Int, label: StaticString, _ isFiltered: inout Bool,
+                               _ w: inout Walk) -> Int64? {
+        if node < 0 {
+            if w.wants(.malformedTimestamp, self) {
+                w.add(.malformedTimestamp, self, offset: w.nodes[ts].start, pointer: "/timestamp/\(label)",
+                      message: "timestamp has no \(label) member")
+            }
+            return nil
+        }
+        let vn = w.nodes[node]
+        switch vn.kind {
+        case .integer:
+            if let x = w.int64(node) { return x }
+            if w.wants(.malformedTimestamp, self) {
+                w.add(.malformedTimestamp, self, offset: vn.start, pointer: "/timestamp/\(label)",
+                      message: "timestamp \(label) \(w.rawText(node)) is out of range")
+            }
+        case .placeholder:
+            isFiltered = true
+        case .string where Self.isPlaceholderWord(w.string(node)):
+            isFiltered = true
+        default:
+            if w.wants(.malformedTimestamp, self) {
+                w.add(.malformedTimestamp, self, offset: vn.start, pointer: "/timestamp/\(label)",
+                      message: "timestamp \(label) must be an integer, got \(describeValue(node, w))")
+            }
+        }
+        return nil
     }
 
     /// Upper-case words QEMU's test suite puts where numbers were (`"SECS"`, `"USECS"`).
@@ -300,7 +310,7 @@ public struct EventValidator: Sendable {
                 for _ in 0..<Int(n.count) {
                     let kn = w.nodes[k]
                     if kn.kind != .placeholder, w.wants(.unexpectedMember, self) {
-                        let key = w.tape.string(k)
+                        let key = w.string(k)
                         w.add(.unexpectedMember, self, offset: kn.start,
                               pointer: w.pointer(to: data) + "/" + JSONPointer.escape(key),
                               message: "member \"\(key)\" is unexpected: \(eventNames[ei]) has no data")
@@ -399,7 +409,7 @@ public struct EventValidator: Sendable {
         if n.flags & JSONNode.hasEscapes == 0 {
             return table.find(scope, w.bytes + n.start + 1, n.end - n.start - 2)
         }
-        var s = w.tape.string(v)
+        var s = w.string(v)
         return s.withUTF8 { table.find(scope, UnsafeRawPointer($0.baseAddress ?? UnsafePointer(bitPattern: 8)!), $0.count) }
     }
 
@@ -407,14 +417,14 @@ public struct EventValidator: Sendable {
         var oi = base
         var o = c.objects[Int(base)]
         let n = w.nodes[node]
-        if o.discriminator >= 0 {
+        while o.discriminator >= 0 {
             // Select the branch from the discriminator's value; its own checks (missing,
             // type, enum value) happen with the other members below.
             let d = c.members[Int(o.firstMember + o.discriminator)]
-            if let dv = findKey(node, d.name, &w), w.nodes[dv].kind == .string {
-                let flat = lookupString(dv, table: c.variantTable, scope: base, &w)
-                if flat >= 0 { oi = flat; o = c.objects[Int(flat)] }
-            }
+            guard let dv = findKey(node, d.name, &w), w.nodes[dv].kind == .string else { break }
+            let flat = lookupString(dv, table: c.variantTable, scope: oi, &w)
+            guard flat >= 0 else { break }
+            oi = flat; o = c.objects[Int(flat)]
         }
         var seen: UInt64 = 0
         var hint: Int32 = 0
@@ -464,7 +474,7 @@ public struct EventValidator: Sendable {
             if kn.kind == .string {
                 if kn.flags & JSONNode.hasEscapes == 0 {
                     if c.equals(name, w.bytes + kn.start + 1, kn.end - kn.start - 2) { return k + 1 }
-                } else if w.tape.string(k) == c.string(name) {
+                } else if w.string(k) == c.string(name) {
                     return k + 1
                 }
             }

@@ -9,10 +9,11 @@ enum NameSuggester {
         guard !a.isEmpty else { return nil }
         var best: (String, Int)?
         for c in candidates {
+            let n = c.utf8.count
+            let limit = max(1, max(a.count, n) / 4)
+            if abs(a.count - n) > limit { continue }
             let b = normalized(c)
-            let limit = max(1, max(a.count, b.count) / 4)
-            if abs(a.count - b.count) > limit { continue }
-            let d = distance(a, b)
+            let d = distance(a, b, limit: limit)
             if d <= limit, d < (best?.1 ?? Int.max), c != name { best = (c, d) }
         }
         return best?.0
@@ -26,25 +27,29 @@ enum NameSuggester {
         }
     }
 
-    /// Optimal string alignment distance.
-    static func distance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+    /// Optimal string alignment distance; gives up (returns limit + 1) once every alignment is
+    /// beyond `limit`. Three rows in one stack buffer: nothing is allocated.
+    static func distance(_ a: [UInt8], _ b: [UInt8], limit: Int = Int.max) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         let w = b.count + 1
-        var prev2 = [Int](repeating: 0, count: w)
-        var prev = Array(0...b.count)
-        var cur = [Int](repeating: 0, count: w)
-        for i in 1...a.count {
-            cur[0] = i
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                var v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { v = min(v, prev2[j - 2] + 1) }
-                cur[j] = v
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * w) { buf in
+            var prev2 = buf.baseAddress!, prev = prev2 + w, cur = prev + w
+            for j in 0..<w { prev2[j] = 0; prev[j] = j }
+            for i in 1...a.count {
+                cur[0] = i
+                var rowMin = i
+                for j in 1...b.count {
+                    let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                    var v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+                    if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { v = min(v, prev2[j - 2] + 1) }
+                    cur[j] = v
+                    rowMin = min(rowMin, v)
+                }
+                if rowMin > limit { return limit + 1 }
+                let t = prev2; prev2 = prev; prev = cur; cur = t
             }
-            swap(&prev2, &prev)
-            swap(&prev, &cur)
+            return prev[b.count]
         }
-        return prev[b.count]
     }
 }

@@ -7,7 +7,6 @@ import Darwin
 /// State of one `EventValidator.validate` call: the tape being read (as raw pointers for the
 /// fast path), where JSON Pointers start, and the findings made so far.
 struct Walk {
-    let tape: JSONTape
     let nodes: UnsafePointer<JSONNode>
     let bytes: UnsafeRawPointer
     /// Tape index that `prefix` names (the event object, or the virsh details object).
@@ -21,10 +20,9 @@ struct Walk {
     var probing = false
     var probeFailed = false
 
-    init(tape: JSONTape, nodes: UnsafePointer<JSONNode>, base: Int, prefix: String, anchor: Int) {
-        self.tape = tape
+    init(bytes: UnsafeRawBufferPointer, nodes: UnsafePointer<JSONNode>, base: Int, prefix: String, anchor: Int) {
         self.nodes = nodes
-        self.bytes = tape.bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 8)!
+        self.bytes = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 8)!
         self.base = base
         self.prefix = prefix
         self.anchor = anchor
@@ -53,7 +51,36 @@ struct Walk {
         if n.flags & JSONNode.hasEscapes == 0 {
             return c.equals(name, bytes + n.start + 1, n.end - n.start - 2)
         }
-        return tape.string(k) == c.string(name)
+        return string(k) == c.string(name)
+    }
+
+    /// The raw bytes of node `i` as written.
+    func rawBytes(_ i: Int) -> UnsafeRawBufferPointer {
+        let n = nodes[i]
+        return UnsafeRawBufferPointer(start: bytes + n.start, count: n.end - n.start)
+    }
+
+    /// The raw text of node `i` (slow path).
+    func rawText(_ i: Int) -> String { String(decoding: rawBytes(i), as: UTF8.self) }
+
+    /// The decoded value of string node `i` (slow path).
+    func string(_ i: Int) -> String {
+        let n = nodes[i]
+        if n.kind != .string { return rawText(i) }
+        if n.flags & JSONNode.hasEscapes == 0 {
+            return String(decoding: UnsafeRawBufferPointer(start: bytes + n.start + 1, count: n.end - n.start - 2), as: UTF8.self)
+        }
+        return JSONStringDecoder.decode(rawBytes(i), singleQuoted: n.flags & JSONNode.singleQuoted != 0)
+    }
+
+    /// Integer node `i` as an Int64 when it fits.
+    func int64(_ i: Int) -> Int64? {
+        let n = nodes[i]
+        guard n.kind == .integer, n.flags & JSONNode.overflow == 0 else { return nil }
+        if n.flags & JSONNode.negative != 0 {
+            return n.magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- n.magnitude) : nil
+        }
+        return n.magnitude <= UInt64(Int64.max) ? Int64(n.magnitude) : nil
     }
 
     /// The JSON Pointer (RFC 6901) of tape node `target`, found by walking down from `base`:
@@ -70,7 +97,7 @@ struct Walk {
                     let v = k + 1
                     let end = Int(nodes[v].next)
                     if target >= k && target < end {
-                        out += "/" + JSONPointer.escape(tape.string(k))
+                        out += "/" + JSONPointer.escape(string(k))
                         next = target == k ? -1 : v
                         break
                     }
@@ -118,12 +145,12 @@ extension EventValidator {
         switch n.kind {
         case .object: return n.count == 0 ? "empty object" : "object"
         case .array: return n.count == 0 ? "empty array" : "array"
-        case .string: return "string " + Self.excerpt(w.tape.rawText(v))
-        case .integer: return "integer " + Self.excerpt(w.tape.rawText(v))
-        case .number: return "number " + Self.excerpt(w.tape.rawText(v))
-        case .bool: return "boolean " + w.tape.rawText(v)
+        case .string: return "string " + Self.excerpt(w.rawText(v))
+        case .integer: return "integer " + Self.excerpt(w.rawText(v))
+        case .number: return "number " + Self.excerpt(w.rawText(v))
+        case .bool: return "boolean " + w.rawText(v)
         case .null: return "null"
-        case .placeholder: return "placeholder " + Self.excerpt(w.tape.rawText(v))
+        case .placeholder: return "placeholder " + Self.excerpt(w.rawText(v))
         }
     }
 
@@ -142,12 +169,12 @@ extension EventValidator {
     func integerRange(_ v: Int, _ t: Int32, lo: Int64, hi: UInt64, _ w: inout Walk) {
         guard w.wants(.integerRange, self) else { return }
         w.add(.integerRange, self, offset: w.nodes[v].start, pointer: w.pointer(to: v),
-              message: "\(w.tape.rawText(v)) is outside the range of \(c.typeNames[Int(t)]) (\(lo) to \(hi))")
+              message: "\(w.rawText(v)) is outside the range of \(c.typeNames[Int(t)]) (\(lo) to \(hi))")
     }
 
     func enumValue(_ v: Int, _ t: Int32, _ e: Int32, _ w: inout Walk) {
         guard w.wants(.enumValue, self) else { return }
-        let value = w.tape.string(v)
+        let value = w.string(v)
         let en = c.enums[Int(e)]
         let values = (0..<Int(en.count)).map { c.string(c.enumValues[Int(en.first) + $0].name) }
         var m = "\"\(value)\" is not a value of \(c.typeNames[Int(t)])"
@@ -164,7 +191,7 @@ extension EventValidator {
     func deprecatedValue(_ v: Int, _ t: Int32, _ w: inout Walk) {
         guard w.wants(.deprecatedValue, self) else { return }
         w.add(.deprecatedValue, self, offset: w.nodes[v].start, pointer: w.pointer(to: v),
-              message: "value \"\(w.tape.string(v))\" of \(c.typeNames[Int(t)]) is deprecated")
+              message: "value \"\(w.string(v))\" of \(c.typeNames[Int(t)]) is deprecated")
     }
 
     func memberFeatures(_ k: Int, _ m: CompiledSchema.Member, _ w: inout Walk) {
@@ -197,7 +224,7 @@ extension EventValidator {
 
     func unexpectedMember(_ k: Int, object: Int, _ oi: Int32, _ w: inout Walk) {
         guard w.wants(.unexpectedMember, self) else { return }
-        let key = w.tape.string(k)
+        let key = w.string(k)
         let owner = c.typeNames[Int(c.objects[Int(oi)].schemaType)]
         var m = "member \"\(key)\" is not defined by \(owner)"
         if let s = NameSuggester.suggest(key, among: memberNames(oi)) { m += "; did you mean \"\(s)\"?" }
@@ -215,7 +242,7 @@ extension EventValidator {
             var k = node + 1
             for _ in 0..<Int(w.nodes[node].count) {
                 if w.nodes[k].kind == .string {
-                    let key = w.tape.string(k)
+                    let key = w.string(k)
                     if !names.contains(key) { strays.append(key) }
                 }
                 k = Int(w.nodes[k + 1].next)

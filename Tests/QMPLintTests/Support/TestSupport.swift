@@ -9,6 +9,7 @@ enum TestPaths {
     static let fixtures = repoRoot.appendingPathComponent("Fixtures")
     static let shared = repoRoot.deletingLastPathComponent().appendingPathComponent("shared")
     static var sharedAvailable: Bool { FileManager.default.fileExists(atPath: shared.appendingPathComponent("corpus").path) }
+    static var pythonAvailable: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") }
     static func fixture(_ name: String) -> String { fixtures.appendingPathComponent(name).path }
     static func sharedPath(_ rel: String) -> String { shared.appendingPathComponent(rel).path }
 }

@@ -3,7 +3,7 @@ import Testing
 
 /// Events shaped like the benchmark corpus's defects (bench/gen_corpus.py): each carries exactly
 /// one defect and must give exactly one error, of the defect's rule (warnings are allowed).
-@Suite struct CorpusStyleDefectTests {
+@Suite struct ValidationCorpusStyleDefectTests {
     static let t = #""timestamp": {"seconds": 1709288573, "microseconds": 12388}, "#
 
     static let defects: [(kind: String, line: String)] = [

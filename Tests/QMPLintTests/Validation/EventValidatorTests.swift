@@ -6,7 +6,7 @@ private func ev(_ name: String, _ data: String? = nil) -> String {
     "{\(ts), \"event\": \"\(name)\"" + (data.map { ", \"data\": \($0)" } ?? "") + "}"
 }
 
-@Suite struct EventValidatorTests {
+@Suite struct ValidationEventValidatorTests {
     let v = EventValidator(schema: TestSchemas.qemu)
 
     // MARK: well-formed events
@@ -181,6 +181,25 @@ private func ev(_ name: String, _ data: String? = nil) -> String {
         #expect(noDisc.rules.filter { $0 == "unexpected-member" }.count == 4)
     }
 
+    @Test func unionBranchThatIsAUnion() throws {
+        let cases: [(String, [String], [String])] = [
+            (#"{"shape": {"shape": "circle", "r": 1}}"#, [], []),
+            (#"{"shape": {"shape": "poly", "kind": "quad", "a": 1, "b": 2, "name": "sq"}}"#, [], []),
+            (#"{"shape": {"shape": "poly", "kind": "tri", "a": 1}}"#, [], []),
+            (#"{"shape": {"shape": "poly", "kind": "quad", "a": 1}}"#, ["missing-member"], ["/data/shape/b"]),
+            (#"{"shape": {"shape": "poly", "a": 1}}"#, ["missing-member"], ["/data/shape/kind"]),
+            (#"{"shape": {"shape": "poly", "kind": "hex", "a": 1}}"#, ["enum-value"], ["/data/shape/kind"]),
+            (#"{"shape": {"shape": "circle", "r": -1}}"#, ["integer-range"], ["/data/shape/r"]),
+        ]
+        for (data, rules, pointers) in cases {
+            let c = try #require(check(ev("X_TYPES", data), v))
+            #expect(c.errors.map(\.rule) == rules, "\(data): \(c.findings)")
+            #expect(c.errors.map(\.pointer) == pointers, "\(data)")
+        }
+        let ok = try #require(check(ev("X_TYPES", cases[1].0), v))
+        #expect(ok.findings.isEmpty)
+    }
+
     @Test func alternates() throws {
         let cases: [(String, [String])] = [
             (#"{"ioc": 5}"#, []), (#"{"ioc": "red"}"#, []), (#"{"ioc": "pink"}"#, ["enum-value"]),
@@ -311,11 +330,13 @@ private func ev(_ name: String, _ data: String? = nil) -> String {
         let c1 = try #require(check(line, strict))
         #expect(c1.errors.count == 2)
         #expect(strict.severity(of: "unexpected-member") == .error)
+        #expect(strict.severity(of: "malformed-json") == .error && strict.isEnabled("malformed-json"))
         let quiet = EventValidator(schema: TestSchemas.qemu, severities: ["missing-member": .warning],
                                    disabled: ["unexpected-member"])
         let c2 = try #require(check(line, quiet))
         #expect(c2.rules == ["missing-member"] && c2.findings[0].severity == .warning)
         #expect(!c2.event.hasError)
+        #expect(!quiet.isEnabled("unexpected-member") && quiet.isEnabled("missing-member") && !quiet.isEnabled("nope"))
         let off = EventValidator(schema: TestSchemas.qemu, disabled: ["type-mismatch"])
         // A disabled rule still makes an alternative fail to match.
         let c3 = try #require(check(ev("X_TYPES", #"{"ioc": 1.5, "u8": 300}"#), off))

@@ -1,7 +1,7 @@
 import Testing
 @testable import QMPLint
 
-@Suite struct RuleCatalogTests {
+@Suite struct ValidationRuleCatalogTests {
     @Test func idsAreUniqueKebabCaseAndLookedUp() {
         let ids = RuleCatalog.all.map(\.id)
         #expect(ids.count == 19)

@@ -157,7 +157,16 @@ enum TestSchemas {
         b.alternate("StrOrNull", ["str", "null"])
         b.structure("Point", [("x", "int"), ("y", "int"), ("*label", "str")])
         b.alternate("PointOrName", ["Point", "str"])
-        b.event("X_TYPES", [("*i8", "int8"), ("*i16", "int16"), ("*i32", "int32"), ("*i64", "int64"),
+        b.enumeration("ShapeKind", ["circle", "poly"])
+        b.enumeration("PolyKind", ["tri", "quad"])
+        b.structure("Circle", [("r", "uint32")])
+        b.structure("Tri", [("a", "int")])
+        b.structure("Quad", [("a", "int"), ("b", "int")])
+        b.union("PolyU", base: [("shape", "ShapeKind"), ("kind", "PolyKind")], discriminator: "kind",
+                variants: [("tri", "Tri"), ("quad", "Quad")])
+        b.union("ShapeU", base: [("shape", "ShapeKind"), ("*name", "str")], discriminator: "shape",
+                variants: [("circle", "Circle"), ("poly", "PolyU")])
+        b.event("X_TYPES", [("*shape", "ShapeU"), ("*i8", "int8"), ("*i16", "int16"), ("*i32", "int32"), ("*i64", "int64"),
                             ("*u8", "uint8"), ("*u16", "uint16"), ("*u32", "uint32"), ("*u64", "uint64"),
                             ("*sz", "size"), ("*int", "int"), ("*num", "number"), ("*any", "any"), ("*nul", "null"),
                             ("*ints", "[int]"), ("*points", "[Point]"), ("*ioc", "IntOrColor"),

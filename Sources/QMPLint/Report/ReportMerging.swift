@@ -1,0 +1,136 @@
+/// Reads JSON reports back and merges partial reports, so a fleet's logs can be checked in
+/// pieces (e.g. as the map step of a distributed job) and combined: merging the reports of
+/// disjoint groups of files gives the report of all the files in one run.
+public enum ReportMerging {
+    public struct ReadError: Error, CustomStringConvertible {
+        public var path: String
+        public var message: String
+        public var description: String { "\(path): \(message)" }
+    }
+
+    /// Parses a report written by `--format json`.
+    public static func read(_ bytes: [UInt8], path: String) throws(ReadError) -> LintReport {
+        var tape = JSONTape()
+        let parsed = bytes.withUnsafeBytes { b -> Result<LintReport, ReadError> in
+            if case .failure(let e) = JSONParser.parseDocument(b, options: .strict, into: &tape) {
+                return .failure(ReadError(path: path, message: "not JSON at byte \(e.offset): \(e.message)"))
+            }
+            let r = Reader(t: tape)
+            guard tape[0].kind == .object, r.int(0, "reportVersion") == LintReport.reportVersion else {
+                return .failure(ReadError(path: path, message: "not a qmp-lint JSON report of version \(LintReport.reportVersion)"))
+            }
+            return .success(r.report())
+        }
+        return try parsed.get()
+    }
+
+    /// Combines partial reports: totals add up, files and findings are merged and sorted.
+    public static func merge(_ reports: [LintReport]) -> LintReport {
+        var s = ReportSummary()
+        var files: [FileSummary] = []
+        var findings: [ReportFinding] = []
+        for r in reports {
+            let o = r.summary
+            s.files += o.files; s.bytes += o.bytes; s.lines += o.lines; s.events += o.events
+            s.malformed += o.malformed; s.invalidEvents += o.invalidEvents
+            s.errors += o.errors; s.warnings += o.warnings; s.notes += o.notes
+            s.unreadableFiles += o.unreadableFiles
+            if let t = o.firstEvent, s.firstEvent.map({ t < $0 }) ?? true { s.firstEvent = t }
+            if let t = o.lastEvent, s.lastEvent.map({ $0 < t }) ?? true { s.lastEvent = t }
+            for (k, v) in o.eventsByName {
+                s.eventsByName[k, default: EventCount()].total += v.total
+                s.eventsByName[k, default: EventCount()].invalid += v.invalid
+            }
+            for (k, v) in o.findingsByRule { s.findingsByRule[k, default: 0] += v }
+            files += r.files
+            findings += r.findings
+        }
+        files.sort { $0.path < $1.path }
+        findings.sort(by: ReportFinding.ordered)
+        let schema = reports.first?.schema ?? SchemaChoice(name: "none", reason: "no reports")
+        return LintReport(toolVersion: QMPLintVersion.current, schema: schema, summary: s, files: files, findings: findings)
+    }
+
+    struct Reader {
+        let t: JSONTape
+        func node(_ o: Int, _ k: String) -> Int? { t[o].kind == .object ? t.member(o, k) : nil }
+        func int(_ o: Int, _ k: String) -> Int? { node(o, k).flatMap { t.int64($0) }.map { Int($0) } }
+        func str(_ o: Int, _ k: String) -> String? {
+            guard let n = node(o, k), t[n].kind == .string else { return nil }
+            return t.string(n)
+        }
+        func time(_ o: Int, _ k: String) -> EventTime? { str(o, k).flatMap(EventTime.init(iso8601:)) }
+        func choice(_ o: Int, _ k: String) -> SchemaChoice? {
+            guard let n = node(o, k), t[n].kind == .object else { return nil }
+            return SchemaChoice(name: str(n, "name") ?? "", reason: str(n, "reason") ?? "")
+        }
+        func counts(_ o: Int, _ k: String) -> [String: Int] {
+            var out: [String: Int] = [:]
+            guard let n = node(o, k), t[n].kind == .object else { return out }
+            t.forEachMember(n) { key, value in out[t.string(key)] = t.int64(value).map { Int($0) } ?? 0 }
+            return out
+        }
+
+        func report() -> LintReport {
+            var s = ReportSummary()
+            if let n = node(0, "summary") {
+                s.files = int(n, "files") ?? 0; s.bytes = int(n, "bytes") ?? 0; s.lines = int(n, "lines") ?? 0
+                s.events = int(n, "events") ?? 0; s.malformed = int(n, "malformed") ?? 0
+                s.invalidEvents = int(n, "invalidEvents") ?? 0
+                s.errors = int(n, "errors") ?? 0; s.warnings = int(n, "warnings") ?? 0; s.notes = int(n, "notes") ?? 0
+                s.unreadableFiles = int(n, "unreadableFiles") ?? 0
+                s.firstEvent = time(n, "firstEvent"); s.lastEvent = time(n, "lastEvent")
+                let invalid = counts(n, "invalidByName")
+                for (k, v) in counts(n, "eventsByName") { s.eventsByName[k] = EventCount(total: v, invalid: invalid[k] ?? 0) }
+                s.findingsByRule = counts(n, "findingsByRule")
+            }
+            var files: [FileSummary] = []
+            if let n = node(0, "files"), t[n].kind == .array {
+                t.forEachElement(n) { _, f in
+                    var fs = FileSummary(path: str(f, "path") ?? "")
+                    fs.bytes = int(f, "bytes") ?? 0; fs.lines = int(f, "lines") ?? 0; fs.events = int(f, "events") ?? 0
+                    fs.malformed = int(f, "malformed") ?? 0; fs.invalidEvents = int(f, "invalidEvents") ?? 0
+                    fs.errors = int(f, "errors") ?? 0; fs.warnings = int(f, "warnings") ?? 0; fs.notes = int(f, "notes") ?? 0
+                    fs.schema = choice(f, "schema"); fs.readError = str(f, "readError")
+                    files.append(fs)
+                }
+            }
+            var findings: [ReportFinding] = []
+            if let n = node(0, "findings"), t[n].kind == .array {
+                t.forEachElement(n) { _, f in
+                    findings.append(ReportFinding(
+                        file: str(f, "file") ?? "", line: int(f, "line") ?? 0, column: int(f, "column") ?? 0,
+                        eventLine: int(f, "eventLine") ?? 0, event: str(f, "event"), rule: str(f, "rule") ?? "",
+                        severity: Severity(rawValue: str(f, "severity") ?? "") ?? .error, message: str(f, "message") ?? "",
+                        pointer: str(f, "pointer") ?? "", eventHash: str(f, "eventHash") ?? "", sourceLine: ""))
+                }
+            }
+            return LintReport(toolVersion: str(node(0, "tool") ?? 0, "version") ?? "",
+                              schema: choice(0, "schema") ?? SchemaChoice(name: "", reason: ""),
+                              summary: s, files: files, findings: findings)
+        }
+    }
+}
+
+extension EventTime {
+    /// Parses the `YYYY-MM-DDTHH:MM:SS.ffffffZ` form reports use.
+    public init?(iso8601 s: String) {
+        let u = Array(s.utf8)
+        guard u.count == 27, u[4] == 0x2D, u[7] == 0x2D, u[10] == 0x54, u[13] == 0x3A, u[16] == 0x3A, u[19] == 0x2E, u[26] == 0x5A else { return nil }
+        func num(_ a: Int, _ b: Int) -> Int64? {
+            var v: Int64 = 0
+            for i in a..<b { guard u[i] >= 0x30 && u[i] <= 0x39 else { return nil }; v = v * 10 + Int64(u[i] - 0x30) }
+            return v
+        }
+        guard let y = num(0, 4), let m = num(5, 7), let d = num(8, 10), let hh = num(11, 13), let mm = num(14, 16),
+              let ss = num(17, 19), let us = num(20, 26) else { return nil }
+        // Days from civil (H. Hinnant), inverse of `iso8601`.
+        let yy = m <= 2 ? y - 1 : y
+        let era = (yy >= 0 ? yy : yy - 399) / 400
+        let yoe = yy - era * 400
+        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        self.init(seconds: days * 86_400 + hh * 3600 + mm * 60 + ss, microseconds: us)
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+@testable import QMPLint
+
+/// Merging the JSON reports of groups of files equals the report of all files in one run.
+@Suite struct MergeTests {
+    static func jsonReport(_ paths: [String], dir: URL, name: String) throws -> (String, URL) {
+        var s = LintSettings()
+        s.paths = paths
+        s.format = "json"
+        s.progress = false
+        let out = dir.appendingPathComponent(name)
+        s.output = out.path
+        _ = LintRunner.run(s)
+        return (try String(contentsOf: out, encoding: .utf8), out)
+    }
+
+    @Test(arguments: [1, 2, 3, 4, 5])
+    func mergeOfRandomGroupsEqualsOneRun(seed: UInt64) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qmp-lint-merge-\(getpid())-\(seed)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var files = try FileManager.default.subpathsOfDirectory(atPath: TestPaths.fixtures.path)
+            .filter { $0.hasSuffix(".log") || $0.hasSuffix(".out") || $0.hasSuffix(".txt") }
+            .map { TestPaths.fixtures.appendingPathComponent($0).path }
+        if TestPaths.sharedAvailable {
+            let pages = TestPaths.shared.appendingPathComponent("corpus/transcripts/pages")
+            files += try FileManager.default.contentsOfDirectory(atPath: pages.path).map { pages.appendingPathComponent($0).path }
+        }
+        files.append(dir.appendingPathComponent("missing.log").path)  // unreadable: counted once, wherever it lands
+        var rng = SplitMix(seed: seed)
+        let groupCount = 1 + Int(rng.next() % 4)
+        var groups = Array(repeating: [String](), count: groupCount)
+        for f in files { groups[Int(rng.next() % UInt64(groupCount))].append(f) }
+        let (whole, _) = try Self.jsonReport(files, dir: dir, name: "all.json")
+        var parts: [LintReport] = []
+        for (i, g) in groups.enumerated() where !g.isEmpty {
+            let (_, url) = try Self.jsonReport(g, dir: dir, name: "part\(i).json")
+            parts.append(try ReportMerging.read(Array(try Data(contentsOf: url)), path: url.path))
+        }
+        let merged = JSONReporter.render(ReportMerging.merge(parts), options: ReportOptions(rules: RuleCatalog.all))
+        #expect(merged == whole)
+    }
+
+    @Test func timesRoundTrip() {
+        for t in [EventTime(seconds: 0, microseconds: 0), EventTime(seconds: 1_748_852_043, microseconds: 101_233),
+                  EventTime(seconds: 951_782_400, microseconds: 999_999)] {
+            #expect(EventTime(iso8601: t.iso8601) == t)
+        }
+    }
+
+    @Test func notAReportIsAnError() {
+        #expect(throws: ReportMerging.ReadError.self) { _ = try ReportMerging.read(Array("[1]".utf8), path: "x.json") }
+        #expect(throws: ReportMerging.ReadError.self) { _ = try ReportMerging.read(Array("{".utf8), path: "x.json") }
+    }
+}
