@@ -20,7 +20,7 @@ public enum IntrospectionReader {
     /// Reads the file at `path`; the schema is named after the file.
     public static func read(path: String) throws(SchemaReadError) -> Schema {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw SchemaReadError(file: path, message: "cannot read file")
+            throw SchemaReadError(path: path, message: "cannot read file")
         }
         let name = URL(fileURLWithPath: path).lastPathComponent
         let result: Result<Schema, SchemaReadError> = data.withUnsafeBytes { bytes in
@@ -54,11 +54,25 @@ public enum IntrospectionReader {
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
         i = skipWhitespace(bytes, i)
         guard i < bytes.count else {
-            throw SchemaReadError(file: file, bytes: bytes, offset: i, message: "not JSON: the file is empty")
+            throw SchemaReadError(path: file, bytes: bytes, offset: i, message: "not JSON: the file is empty")
         }
         guard bytes[i] == UInt8(ascii: "[") || bytes[i] == UInt8(ascii: "{") else {
-            throw SchemaReadError(file: file, bytes: bytes, offset: i,
-                                  message: "not JSON: expected '[' or '{' at the start of introspection data")
+            // Not JSON at the start (a log holding a query-qmp-schema reply): parse from the
+            // object whose `return` precedes the first `"meta-type"`.
+            guard let reply = replyStart(bytes) else {
+                throw SchemaReadError(path: file, bytes: bytes, offset: i,
+                                      message: "not JSON: expected '[' or '{' at the start of introspection data")
+            }
+            switch JSONParser.parseValue(bytes, from: reply, options: .lenient, into: &tape) {
+            case .failure(let e):
+                throw SchemaReadError(path: file, bytes: bytes, offset: e.offset, message: "not JSON: \(e.message)")
+            case .success:
+                if tape[0].kind == .object, let r = tape.member(0, "return"), tape[r].kind == .array {
+                    return (r, nil)
+                }
+                throw SchemaReadError(path: file, bytes: bytes, offset: reply,
+                                      message: "no schema array found: the object here has no \"return\" array")
+            }
         }
         var version: String?
         var afterSchemaCommand = false
@@ -66,13 +80,13 @@ public enum IntrospectionReader {
         while i < bytes.count {
             switch JSONParser.parseValue(bytes, from: i, options: .lenient, into: &tape) {
             case .failure(let e):
-                throw SchemaReadError(file: file, bytes: bytes, offset: e.offset, message: "not JSON: \(e.message)")
+                throw SchemaReadError(path: file, bytes: bytes, offset: e.offset, message: "not JSON: \(e.message)")
             case .success(let end):
                 let root = tape[0]
                 if first && root.kind == .array {
                     let rest = skipWhitespace(bytes, end)
                     guard rest == bytes.count else {
-                        throw SchemaReadError(file: file, bytes: bytes, offset: rest,
+                        throw SchemaReadError(path: file, bytes: bytes, offset: rest,
                                               message: "unexpected data after the SchemaInfo array")
                     }
                     return (0, nil)
@@ -94,9 +108,27 @@ public enum IntrospectionReader {
                 i = skipWhitespace(bytes, end)
             }
         }
-        throw SchemaReadError(file: file, bytes: bytes, offset: 0,
+        throw SchemaReadError(path: file, bytes: bytes, offset: 0,
                               message: "no schema array found: expected a JSON array of SchemaInfo, a "
                                   + "{\"return\": [...]} reply to query-qmp-schema, or a transcript containing one")
+    }
+
+    /// Offset of the `{` opening the reply whose `"return"` comes last before the first
+    /// `"meta-type"` of `bytes`.
+    static func replyStart(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        func find(_ needle: StaticString, from: Int, to: Int) -> Int? {
+            let n = UnsafeRawBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+            return ByteScan.find(n, in: bytes, from: from, to: to)
+        }
+        guard let meta = find("\"meta-type\"", from: 0, to: bytes.count) else { return nil }
+        var ret: Int?
+        var from = 0
+        while let r = find("\"return\"", from: from, to: meta) {
+            ret = r
+            from = r + 1
+        }
+        guard let ret else { return nil }
+        return ByteScan.findLast(UInt8(ascii: "{"), in: bytes, from: 0, to: ret)
     }
 
     static func skipWhitespace(_ bytes: UnsafeRawBufferPointer, _ from: Int) -> Int {
@@ -139,7 +171,7 @@ public enum IntrospectionReader {
         }
 
         func error(_ node: Int, _ message: String) -> SchemaReadError {
-            SchemaReadError(file: file, bytes: bytes, offset: tape[node].start, message: message)
+            SchemaReadError(path: file, bytes: bytes, offset: tape[node].start, message: message)
         }
 
         func elements(_ i: Int) -> [Int] {

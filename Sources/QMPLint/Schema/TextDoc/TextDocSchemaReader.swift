@@ -25,7 +25,7 @@ public enum TextDocSchemaReader {
     /// Reads the document at `path`; the schema is named after the file.
     public static func read(path: String, resolvingAgainst other: Schema? = nil) throws(SchemaReadError) -> Schema {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw SchemaReadError(file: path, message: "cannot read file")
+            throw SchemaReadError(path: path, message: "cannot read file")
         }
         return try read(text: String(decoding: data, as: UTF8.self), path: path, resolvingAgainst: other)
     }
@@ -99,7 +99,7 @@ extension TextDocSchemaReader {
         }
 
         func error(line: Int, column: Int, _ message: String) -> SchemaReadError {
-            SchemaReadError(file: file, line: line, column: column, message: message)
+            SchemaReadError(path: file, line: line, column: column, message: message)
         }
 
         // MARK: Sections
