@@ -20,11 +20,11 @@ struct SchemaTypeImporter {
         if let done = imported[id] { return done }
         var t = source.types[id]
         if case .builtin = t.kind {
-            if let existing = builtins[t.name] {
+            if let existing = builtins[t.name], types[existing].kind == t.kind {
                 imported[id] = existing
                 return existing
             }
-            builtins[t.name] = types.count
+            if builtins[t.name] == nil { builtins[t.name] = types.count }
         }
         let new = types.count
         types.append(t)

@@ -240,6 +240,7 @@ extension TextDocSchemaReader {
             let col = { (idx: Int) in idx - b.startIndex + 1 }
             var name: String
             var isData = false
+            let nameColumn = col(i)
             if i < b.endIndex, b[i] == UInt8(ascii: "\"") {
                 guard let close = b[(i + 1)...].firstIndex(of: UInt8(ascii: "\"")) else {
                     throw error(line: line.number, column: col(i), "unterminated member name in the data of \(event)")
@@ -257,7 +258,6 @@ extension TextDocSchemaReader {
                 throw error(line: line.number, column: col(i),
                             "cannot read member line of \(event): expected '- \"name\": description (json-type)'")
             }
-            let nameColumn = col(b.startIndex + line.indent + 1)
             while i < b.endIndex, b[i] == 0x20 || b[i] == 0x09 { i += 1 }
             guard i < b.endIndex, b[i] == UInt8(ascii: ":") else {
                 throw error(line: line.number, column: col(i), "expected ':' after member name \"\(name)\" in the data of \(event)")
