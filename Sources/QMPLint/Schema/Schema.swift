@@ -122,6 +122,21 @@ public struct SchemaEvent: Sendable, Equatable {
     }
 }
 
+/// A QAPI type a schema source names without defining it, left unresolved: the value at
+/// `pointer` is accepted as any JSON value.
+public struct UnresolvedTypeReference: Sendable, Equatable {
+    public var event: String
+    /// JSON Pointer into the event of the value whose type it is (`/data`, `/data/result`).
+    public var pointer: String
+    /// The QAPI type name as written (`ACPIOSTInfo`).
+    public var typeName: String
+    /// 1-based line of the reference in the source.
+    public var line: Int
+    public init(event: String, pointer: String, typeName: String, line: Int) {
+        self.event = event; self.pointer = pointer; self.typeName = typeName; self.line = line
+    }
+}
+
 /// Where a schema came from, for the report ("which schema was used and why").
 public struct SchemaOrigin: Sendable, Equatable {
     public enum Kind: String, Sendable { case builtin, qapiSource = "qapi-source", introspection, textDoc = "text-doc" }
@@ -144,6 +159,9 @@ public struct Schema: Sendable {
     public var events: [SchemaEvent]
     /// True when integer widths are unknown (introspection collapses them to `int`).
     public var integerWidthsLost: Bool
+    /// QAPI types the source names but does not define (a text document's `ACPIOSTInfo type as
+    /// described in qapi-schema.json`) and no other schema resolved: values there accept anything.
+    public var unresolvedReferences: [UnresolvedTypeReference] = []
 
     public init(name: String, version: String? = nil, origin: SchemaOrigin, types: [SchemaType],
                 events: [SchemaEvent], integerWidthsLost: Bool = false) {
