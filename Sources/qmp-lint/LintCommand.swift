@@ -56,7 +56,6 @@ struct LintCommand: ParsableCommand {
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        if schema != nil && qemuVersion != nil { throw ValidationError("--schema and --qemu-version exclude each other") }
         for r in reports where !r.contains("=") { throw ValidationError("--report takes FORMAT=PATH, got '\(r)'") }
     }
 

@@ -31,6 +31,9 @@ public enum LintRunner {
             Console.error("qmp-lint: \(error)")
             return .usage
         }
+        if let fixed, !settings.quiet {
+            for note in SchemaFiles.notes(fixed.schema) { Console.error(note) }
+        }
         for id in settings.disabledRules.union(settings.severities.keys) where RuleCatalog.rule(id: id) == nil {
             Console.error("qmp-lint: unknown rule '\(id)' (see qmp-lint rules)")
             return .usage

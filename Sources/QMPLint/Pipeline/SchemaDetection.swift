@@ -20,8 +20,8 @@ public enum DetectedSchemaSource: Sendable, Equatable {
 }
 
 /// Finds version evidence in the head of an input, in this order of precedence: the QMP
-/// greeting, the libvirt per-domain log header, a `query-version` reply, a `query-qmp-schema`
-/// reply.
+/// greeting, the libvirt per-domain log header, a `query-qmp-schema` reply (that exact schema),
+/// a `query-version` reply.
 public struct SchemaDetector {
     let greeting = try! Regex(#""QMP"\s*:\s*\{\s*"version"\s*:\s*\{\s*"qemu"\s*:\s*\{([^{}]*)\}"#)
     let versionReply = try! Regex(#""return"\s*:\s*\{\s*"qemu"\s*:\s*\{([^{}]*)\}\s*,\s*"package""#)
@@ -41,9 +41,6 @@ public struct SchemaDetector {
             let v = [text(m.groups[0]) ?? "0", text(m.groups[1]) ?? "0", text(m.groups[2]) ?? "0"].joined(separator: ".")
             return .libvirtHeader(version: v, line: line(m.range.lowerBound))
         }
-        if let m = try? versionReply.firstMatch(in: head), let g = m.groups[0], let v = version(head, g) {
-            return .queryVersion(version: v, line: line(m.range.lowerBound))
-        }
         if let m = try? schemaCommand.firstMatch(in: head) {
             // The reply is the next object whose `return` is an array.
             let ret: StaticString = "\"return\""
@@ -55,6 +52,9 @@ public struct SchemaDetector {
                     return .introspection(range: start..<end, line: line(start))
                 }
             }
+        }
+        if let m = try? versionReply.firstMatch(in: head), let g = m.groups[0], let v = version(head, g) {
+            return .queryVersion(version: v, line: line(m.range.lowerBound))
         }
         return nil
     }

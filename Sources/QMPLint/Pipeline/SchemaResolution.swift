@@ -4,6 +4,7 @@ import Foundation
 public enum SchemaResolution {
     /// nil when neither was given (each input then chooses its own).
     public static func fixed(_ settings: LintSettings) throws -> (schema: Schema, choice: SchemaChoice)? {
+        var builtin: (schema: Schema, choice: SchemaChoice)?
         if let v = settings.qemuVersion {
             guard let release = BuiltinCatalogs.select(requested: v) else {
                 throw SchemaReadError(path: "--qemu-version", line: 1, column: 1,
@@ -11,13 +12,20 @@ public enum SchemaResolution {
             }
             let s = try BuiltinCatalogs.load(version: release)
             let reason = release == v ? "--qemu-version \(v)" : "--qemu-version \(v) (nearest release not newer: \(release))"
-            return (s, SchemaChoice(name: s.name, reason: reason))
+            builtin = (s, SchemaChoice(name: s.name, reason: reason))
         }
         if let path = settings.schemaPath {
-            let s = try SchemaFiles.load(path: path)
-            return (s, SchemaChoice(name: s.name, reason: "--schema \(path)"))
+            // With both, the built-in schema resolves the types a text document only names.
+            if builtin != nil && SchemaFiles.format(path) != .textDoc {
+                throw SchemaReadError(path: "--qemu-version", line: 1, column: 1,
+                                      message: "--schema and --qemu-version exclude each other, unless the schema is text documentation (the release then defines the types it names)")
+            }
+            let s = try SchemaFiles.load(path: path, resolvingAgainst: builtin?.schema)
+            var reason = "--schema \(path)"
+            if let b = builtin, SchemaFiles.format(path) == .textDoc { reason += " (types it names from \(b.choice.name))" }
+            return (s, SchemaChoice(name: s.name, reason: reason))
         }
-        return nil
+        return builtin
     }
 
     /// The schema for `schema` subcommands: the fixed one, else the newest built-in.
@@ -29,12 +37,22 @@ public enum SchemaResolution {
     }
 }
 
-/// Loads a schema named on the command line, whatever its form.
+/// Loads a schema named on the command line, whatever its form (QAPI source, a
+/// query-qmp-schema reply or transcript holding one, text documentation).
 enum SchemaFiles {
-    static func load(path: String) throws -> Schema {
-        var s = try QAPISchemaReader.read(path: path, name: DisplayPath.make(path))
+    static func load(path: String, resolvingAgainst other: Schema? = nil) throws -> Schema {
+        var s = try SchemaFileLoader.load(path: path, resolvingAgainst: other)
         s.name = DisplayPath.make(path)
         return s
+    }
+
+    static func format(_ path: String) -> SchemaFileLoader.Format? { try? SchemaFileLoader.format(path: path) }
+
+    /// One line per type the schema names without defining (accepted as any value), for stderr.
+    static func notes(_ s: Schema) -> [String] {
+        s.unresolvedReferences.map {
+            "qmp-lint: \(s.name):\($0.line): note: \($0.event) \($0.pointer) names type \($0.typeName), which it does not define: accepted as any value (add --qemu-version to resolve it)"
+        }
     }
 }
 

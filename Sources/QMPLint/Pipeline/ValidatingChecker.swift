@@ -77,8 +77,16 @@ public struct SchemaSelectingProvider: CheckerProvider {
                 }
                 let (checker, choice) = defaultChecker()
                 return (checker, SchemaChoice(name: choice.name, reason: found.reason + "; no built-in schema for that release, using the newest"))
-            case .introspection:
-                break  // TODO: introspection reader
+            case .introspection(let range, _):
+                // That exact schema, read from the reply (each input has its own).
+                let bytes = UnsafeRawBufferPointer(rebasing: head[range])
+                if let v = try? cache.validator("introspection:\(StableHash.hex(ofBytes: bytes))", {
+                    try IntrospectionReader.read(bytes, name: "query-qmp-schema of \(DisplayPath.make(path))")
+                }) {
+                    return (ValidatingChecker(validator: v), SchemaChoice(name: v.schema.name, reason: found.reason))
+                }
+                let (checker, choice) = defaultChecker()
+                return (checker, SchemaChoice(name: choice.name, reason: found.reason + " could not be read; using the newest built-in"))
             }
         }
         return defaultChecker()
