@@ -63,10 +63,11 @@ struct YAMLWriter {
         for v in values { text += "  - \(Self.quoted(v))\n" }
     }
 
+    /// A mapping of sorted keys to plain values (rule levels: `off` stays a word).
     mutating func map(_ key: String, _ values: [String: String]) {
         if values.isEmpty { text += "\(key): {}\n"; return }
         text += "\(key):\n"
-        for k in values.keys.sorted() { text += "  \(Self.quoted(k)): \(Self.quoted(values[k]!))\n" }
+        for k in values.keys.sorted() { text += "  \(Self.quoted(k)): \(values[k]!)\n" }
     }
 
     mutating func reports(_ reports: [(format: String, path: String)]) {
