@@ -34,13 +34,18 @@ public struct Baseline: Sendable, Equatable {
         public var pointer: String
 
         public init(file: String, rule: String, event: String?, eventHash: String, pointer: String) {
-            self.file = file; self.rule = rule; self.event = event; self.eventHash = eventHash; self.pointer = pointer
+            self.file = file
+            self.rule = rule
+            self.event = event
+            self.eventHash = eventHash
+            self.pointer = pointer
         }
 
         /// The key of a reported finding.
         public init(_ finding: ReportFinding) {
-            self.init(file: finding.file, rule: finding.rule, event: finding.event,
-                      eventHash: finding.eventHash, pointer: finding.pointer)
+            self.init(
+                file: finding.file, rule: finding.rule, event: finding.event,
+                eventHash: finding.eventHash, pointer: finding.pointer)
         }
 
         /// By file, rule, event (no name first), event hash, pointer.
@@ -61,7 +66,10 @@ public struct Baseline: Sendable, Equatable {
     public struct Entry: Sendable, Equatable {
         public var key: Key
         public var count: Int
-        public init(key: Key, count: Int) { self.key = key; self.count = count }
+        public init(key: Key, count: Int) {
+            self.key = key
+            self.count = count
+        }
     }
 
     /// Sorted by key, each key once.
@@ -85,7 +93,8 @@ public struct Baseline: Sendable, Equatable {
 
     /// The file's text: deterministic, ending with a newline.
     public func rendered() -> String {
-        var out = "{\n  \"baselineVersion\": \(Baseline.version),\n  \"tool\": \(JSONEscaping.quoted(Baseline.toolName)),\n"
+        var out =
+            "{\n  \"baselineVersion\": \(Baseline.version),\n  \"tool\": \(JSONEscaping.quoted(Baseline.toolName)),\n"
         if entries.isEmpty {
             out += "  \"entries\": []\n}\n"
             return out

@@ -12,7 +12,11 @@ public struct BaselineError: Error, Sendable, Equatable, CustomStringConvertible
     public var message: String
 
     public init(path: String, line: Int? = nil, column: Int? = nil, pointer: String = "", message: String) {
-        self.path = path; self.line = line; self.column = column; self.pointer = pointer; self.message = message
+        self.path = path
+        self.line = line
+        self.column = column
+        self.pointer = pointer
+        self.message = message
     }
 
     public var description: String {
@@ -56,7 +60,9 @@ extension Baseline {
             throw fail("/baselineVersion", "'baselineVersion' must be an integer")
         }
         if version != Baseline.version {
-            throw fail("/baselineVersion", "baseline version \(version) is not supported (this qmp-lint reads version \(Baseline.version))")
+            throw fail(
+                "/baselineVersion",
+                "baseline version \(version) is not supported (this qmp-lint reads version \(Baseline.version))")
         }
         if let tool = root["tool"], (tool as? String) != Baseline.toolName {
             throw fail("/tool", "'tool' must be \"\(Baseline.toolName)\"")
@@ -91,12 +97,15 @@ extension Baseline {
             if rule.isEmpty { throw fail(at + "/rule", "'rule' must not be empty") }
             let count: Int
             if let c = e["count"] {
-                guard let n = integer(c), n >= 1 else { throw fail(at + "/count", "'count' must be an integer of at least 1") }
+                guard let n = integer(c), n >= 1 else {
+                    throw fail(at + "/count", "'count' must be an integer of at least 1")
+                }
                 count = n
             } else {
                 count = 1
             }
-            entries.append(Entry(key: Key(file: file, rule: rule, event: event, eventHash: hash, pointer: pointer), count: count))
+            entries.append(
+                Entry(key: Key(file: file, rule: rule, event: event, eventHash: hash, pointer: pointer), count: count))
         }
         return Baseline(entries: entries)
     }
@@ -120,7 +129,8 @@ extension Baseline {
     /// Foundation says "… around character N." (a 0-based byte offset); that becomes a line and a
     /// column (1-based, in bytes). "Unexpected end of file" is placed at the end.
     static func syntaxError(_ error: any Error, data: Data, path: String) -> BaselineError {
-        let description = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String)
+        let description =
+            ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String)
             ?? (error as NSError).localizedDescription
         var reason = description
         if reason.hasSuffix(".") { reason.removeLast() }
@@ -133,9 +143,15 @@ extension Baseline {
             offset = data.count
         }
         guard let offset else { return BaselineError(path: path, message: reason) }
-        var line = 1, column = 1
+        var line = 1
+        var column = 1
         for byte in data.prefix(offset) {
-            if byte == 0x0A { line += 1; column = 1 } else { column += 1 }
+            if byte == 0x0A {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
         }
         return BaselineError(path: path, line: line, column: column, message: reason)
     }

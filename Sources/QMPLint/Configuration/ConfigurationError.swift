@@ -9,7 +9,10 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
     public var message: String
 
     public init(path: String, line: Int? = nil, column: Int? = nil, message: String) {
-        self.path = path; self.line = line; self.column = column; self.message = message
+        self.path = path
+        self.line = line
+        self.column = column
+        self.message = message
     }
 
     public var description: String {
@@ -32,7 +35,8 @@ func didYouMean<Names: Sequence>(_ word: String, among names: Names) -> String w
 /// Edit distance over characters, a swap of two neighbours counting as one edit (optimal string
 /// alignment), so `paht` is one edit from `path`.
 func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
+    let a = Array(a)
+    let b = Array(b)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
     var beforePrevious = [Int](repeating: 0, count: b.count + 1)

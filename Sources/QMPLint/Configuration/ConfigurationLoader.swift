@@ -50,7 +50,9 @@ extension QMPLintConfiguration {
             return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
         }
         for name in fileNames {
-            let candidate = directory.isEmpty || directory == "." ? name
+            let candidate =
+                directory.isEmpty || directory == "."
+                ? name
                 : directory.hasSuffix("/") ? directory + name : directory + "/" + name
             if regularFile(candidate) { return candidate }
         }
@@ -77,7 +79,9 @@ extension QMPLintConfiguration {
         {
             return String(cString: strerror(code.rawValue))
         }
-        if ns.domain == NSCocoaErrorDomain && ns.code == NSFileReadNoSuchFileError { return "No such file or directory" }
+        if ns.domain == NSCocoaErrorDomain && ns.code == NSFileReadNoSuchFileError {
+            return "No such file or directory"
+        }
         return ns.localizedDescription
     }
 
@@ -88,7 +92,8 @@ extension QMPLintConfiguration {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
-            return ConfigurationError(path: path, line: mark.line, column: mark.column, message: message(context, problem))
+            return ConfigurationError(
+                path: path, line: mark.line, column: mark.column, message: message(context, problem))
         case .reader(let problem, let offset, _, _):
             if let offset, offset <= text.count {
                 let prefix = text.prefix(offset)
@@ -144,7 +149,9 @@ struct ConfigurationReader {
         var seen: [String: Node] = [:]
         var result: [(key: String, keyNode: Node, value: Node)] = []
         for (keyNode, value) in mapping {
-            guard let key = keyNode.scalar?.string else { throw error(keyNode, "keys must be strings, not \(kind(keyNode))") }
+            guard let key = keyNode.scalar?.string else {
+                throw error(keyNode, "keys must be strings, not \(kind(keyNode))")
+            }
             if let first = seen[key] {
                 let at = first.mark.map { " (first at \($0.line):\($0.column))" } ?? ""
                 throw error(keyNode, "duplicate key '\(key)'\(at)")
@@ -211,7 +218,8 @@ struct ConfigurationReader {
             case "qemu-version":
                 let v = try string(value, key)
                 let parts = v.split(separator: ".", omittingEmptySubsequences: false)
-                guard (2...3).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && Int($0) != nil })
+                guard (2...3).contains(parts.count),
+                    parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && Int($0) != nil })
                 else { throw error(value, "'qemu-version' must look like X.Y or X.Y.Z, got '\(v)'") }
                 c.qemuVersion = v
                 versionKey = keyNode
@@ -229,10 +237,13 @@ struct ConfigurationReader {
                     _ = try rule(id, idNode)
                     if isNull(levelNode) { continue }
                     let levels = QMPLintConfiguration.RuleLevel.allCases.map(\.rawValue)
-                    guard levelNode.scalar != nil, let level = QMPLintConfiguration.RuleLevel(rawValue: levelNode.scalar!.string)
+                    guard levelNode.scalar != nil,
+                        let level = QMPLintConfiguration.RuleLevel(rawValue: levelNode.scalar!.string)
                     else {
                         let got = levelNode.scalar.map { "'\($0.string)'" } ?? kind(levelNode)
-                        throw error(levelNode, "unknown severity \(got) for '\(id)' (expected \(levels.joined(separator: ", ")))")
+                        throw error(
+                            levelNode,
+                            "unknown severity \(got) for '\(id)' (expected \(levels.joined(separator: ", ")))")
                     }
                     c.severity[id] = level
                 }
@@ -260,7 +271,10 @@ struct ConfigurationReader {
                 let v = try string(value, key)
                 guard let choice = LintSettings.ColorChoice(rawValue: v) else {
                     let known = LintSettings.ColorChoice.allCases.map(\.rawValue).joined(separator: ", ")
-                    throw error(value, "unknown color '\(v)'\(didYouMean(v, among: LintSettings.ColorChoice.allCases.map(\.rawValue))) (expected \(known))")
+                    throw error(
+                        value,
+                        "unknown color '\(v)'\(didYouMean(v, among: LintSettings.ColorChoice.allCases.map(\.rawValue))) (expected \(known))"
+                    )
                 }
                 c.color = choice
             case "baseline":
@@ -289,7 +303,8 @@ struct ConfigurationReader {
                 guard let eq = s.string.firstIndex(of: "=") else {
                     throw error(item, "\(expected), got '\(s.string)'")
                 }
-                let f = String(s.string[..<eq]), p = String(s.string[s.string.index(after: eq)...])
+                let f = String(s.string[..<eq])
+                let p = String(s.string[s.string.index(after: eq)...])
                 if f.isEmpty || p.isEmpty { throw error(item, "\(expected), got '\(s.string)'") }
                 result.append(.init(format: try format(f, item), path: p))
             case .mapping(let m):
@@ -300,7 +315,8 @@ struct ConfigurationReader {
                     case "format": f = try format(try nonEmptyString(value, "format"), value)
                     case "path": p = try nonEmptyString(value, "path")
                     default:
-                        throw error(keyNode, "unknown key '\(key)' in a report\(didYouMean(key, among: ["format", "path"]))")
+                        throw error(
+                            keyNode, "unknown key '\(key)' in a report\(didYouMean(key, among: ["format", "path"]))")
                     }
                 }
                 guard let f, let p else {

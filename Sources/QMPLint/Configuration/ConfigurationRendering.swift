@@ -44,7 +44,11 @@ extension QMPLintConfiguration {
         out.plain("strict", settings.strict ? "true" : "false")
         if settings.jobs > 0 { out.plain("jobs", String(settings.jobs)) } else { out.comment("jobs: (one per core)") }
         out.plain("color", settings.color.rawValue)
-        if let baseline = settings.baseline { out.scalar("baseline", baseline) } else { out.comment("baseline: (none)") }
+        if let baseline = settings.baseline {
+            out.scalar("baseline", baseline)
+        } else {
+            out.comment("baseline: (none)")
+        }
         return out.text
     }
 }
@@ -58,20 +62,29 @@ struct YAMLWriter {
     mutating func scalar(_ key: String, _ value: String) { text += "\(key): \(Self.quoted(value))\n" }
 
     mutating func list(_ key: String, _ values: [String]) {
-        if values.isEmpty { text += "\(key): []\n"; return }
+        if values.isEmpty {
+            text += "\(key): []\n"
+            return
+        }
         text += "\(key):\n"
         for v in values { text += "  - \(Self.quoted(v))\n" }
     }
 
     /// A mapping of sorted keys to plain values (rule levels: `off` stays a word).
     mutating func map(_ key: String, _ values: [String: String]) {
-        if values.isEmpty { text += "\(key): {}\n"; return }
+        if values.isEmpty {
+            text += "\(key): {}\n"
+            return
+        }
         text += "\(key):\n"
         for k in values.keys.sorted() { text += "  \(Self.quoted(k)): \(values[k]!)\n" }
     }
 
     mutating func reports(_ reports: [(format: String, path: String)]) {
-        if reports.isEmpty { text += "reports: []\n"; return }
+        if reports.isEmpty {
+            text += "reports: []\n"
+            return
+        }
         text += "reports:\n"
         for r in reports { text += "  - format: \(Self.quoted(r.format))\n    path: \(Self.quoted(r.path))\n" }
     }
@@ -103,12 +116,14 @@ struct YAMLWriter {
     /// Words like `missing-member`, `qemu-8.2.0`, `sarif`, `logs/out.sarif` that hold digits but
     /// start with a letter or `/`: YAML cannot read those as numbers, dates or booleans.
     static func isPlainWord(_ s: String) -> Bool {
-        guard let first = s.unicodeScalars.first, (first >= "a" && first <= "z") || (first >= "A" && first <= "Z") || first == "/"
+        guard let first = s.unicodeScalars.first,
+            (first >= "a" && first <= "z") || (first >= "A" && first <= "Z") || first == "/"
         else { return false }
         let reserved: Set<String> = ["true", "false", "yes", "no", "on", "off", "null", "y", "n"]
         return !reserved.contains(s.lowercased())
             && s.unicodeScalars.allSatisfy { c in
-                (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || "._/-+".unicodeScalars.contains(c)
+                (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9")
+                    || "._/-+".unicodeScalars.contains(c)
             }
     }
 }

@@ -23,7 +23,10 @@ public struct QMPLintConfiguration: Sendable, Equatable {
     public struct Report: Sendable, Equatable {
         public var format: String
         public var path: String
-        public init(format: String, path: String) { self.format = format; self.path = path }
+        public init(format: String, path: String) {
+            self.format = format
+            self.path = path
+        }
     }
 
     /// `schema`: a QAPI source file or folder, an introspection reply, or text documentation.

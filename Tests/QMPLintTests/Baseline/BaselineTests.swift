@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QMPLint
 
 /// What a run over a fixture log reports, built the way `FileLinter` builds it (one event per
@@ -21,8 +22,10 @@ func baselineReport(_ files: [(fixture: String, displayPath: String)]) throws ->
             var raw: [(rule: String, severity: Severity, pointer: String)] = []
             switch name {
             case "BLOCK_IO_ERROR":
-                raw = [("missing-member", .error, "/data/operation"), ("missing-member", .error, "/data/action"),
-                       ("device-name", .note, "/data/device")]
+                raw = [
+                    ("missing-member", .error, "/data/operation"), ("missing-member", .error, "/data/action"),
+                    ("device-name", .note, "/data/device"),
+                ]
             case "OLD_EVENT":
                 raw = [("deprecated-event", .warning, "")]
             default:
@@ -31,10 +34,11 @@ func baselineReport(_ files: [(fixture: String, displayPath: String)]) throws ->
             r.summary.events += 1
             r.eventsByName[name, default: EventCount()].total += 1
             for f in raw {
-                r.findings.append(ReportFinding(
-                    file: display, line: i + 1, column: 1, eventLine: i + 1, event: name, rule: f.rule,
-                    severity: f.severity, message: "\(f.rule) at \(f.pointer)", pointer: f.pointer, eventHash: hash,
-                    sourceLine: String(line)))
+                r.findings.append(
+                    ReportFinding(
+                        file: display, line: i + 1, column: 1, eventLine: i + 1, event: name, rule: f.rule,
+                        severity: f.severity, message: "\(f.rule) at \(f.pointer)", pointer: f.pointer, eventHash: hash,
+                        sourceLine: String(line)))
                 r.findingsByRule[f.rule, default: 0] += 1
                 switch f.severity {
                 case .error: r.summary.errors += 1
@@ -66,15 +70,18 @@ func temporaryPath(_ name: String) -> String {
         #expect(baseline.entries.count == 4)
         #expect(baseline.findingCount == 7)
         #expect(baseline.entries.map(\.count) == [1, 2, 2, 2])
-        #expect(baseline.entries.map(\.key.rule) == ["deprecated-event", "device-name", "missing-member", "missing-member"])
+        #expect(
+            baseline.entries.map(\.key.rule) == ["deprecated-event", "device-name", "missing-member", "missing-member"])
         let golden = TestPaths.fixture("baseline/before.baseline.json")
         if Self.updating { try baseline.write(to: golden) }
-        #expect(baseline.rendered() == (try String(contentsOfFile: golden, encoding: .utf8)),
-                "before.baseline.json differs (QMPLINT_UPDATE_GOLDEN=1 to regenerate)")
+        #expect(
+            baseline.rendered() == (try String(contentsOfFile: golden, encoding: .utf8)),
+            "before.baseline.json differs (QMPLINT_UPDATE_GOLDEN=1 to regenerate)")
     }
 
     @Test func writeThenLoadGivesTheSameBaseline() throws {
-        let baseline = Baseline.make(from: try baselineReport([("before.log", "vm.log"), ("after-lines-inserted.log", "b/\"odd\" ü.log")]))
+        let baseline = Baseline.make(
+            from: try baselineReport([("before.log", "vm.log"), ("after-lines-inserted.log", "b/\"odd\" ü.log")]))
         let path = temporaryPath("baseline.json")
         defer { try? FileManager.default.removeItem(atPath: path) }
         try baseline.write(to: path)
@@ -155,21 +162,29 @@ func temporaryPath(_ name: String) -> String {
 
     @Test func malformedTextIsNotCountedAsAnInvalidEvent() throws {
         let findings = [
-            ReportFinding(file: "a.log", line: 1, column: 1, eventLine: 1, event: nil, rule: "malformed-json",
-                          severity: .error, message: "malformed event", pointer: "", eventHash: "1", sourceLine: ""),
-            ReportFinding(file: "a.log", line: 2, column: 1, eventLine: 2, event: "X", rule: "bad-type",
-                          severity: .error, message: "m", pointer: "/data", eventHash: "2", sourceLine: ""),
-            ReportFinding(file: "a.log", line: 3, column: 1, eventLine: 3, event: "X", rule: "bad-type",
-                          severity: .error, message: "m", pointer: "/data", eventHash: "3", sourceLine: ""),
+            ReportFinding(
+                file: "a.log", line: 1, column: 1, eventLine: 1, event: nil, rule: "malformed-json",
+                severity: .error, message: "malformed event", pointer: "", eventHash: "1", sourceLine: ""),
+            ReportFinding(
+                file: "a.log", line: 2, column: 1, eventLine: 2, event: "X", rule: "bad-type",
+                severity: .error, message: "m", pointer: "/data", eventHash: "2", sourceLine: ""),
+            ReportFinding(
+                file: "a.log", line: 3, column: 1, eventLine: 3, event: "X", rule: "bad-type",
+                severity: .error, message: "m", pointer: "/data", eventHash: "3", sourceLine: ""),
         ]
         var summary = ReportSummary()
         summary.eventsByName["X"] = EventCount(total: 2, invalid: 2)
         var file = FileSummary(path: "a.log")
-        file.errors = 3; file.invalidEvents = 2; file.malformed = 1
-        summary.errors = 3; summary.invalidEvents = 2; summary.malformed = 1
+        file.errors = 3
+        file.invalidEvents = 2
+        file.malformed = 1
+        summary.errors = 3
+        summary.invalidEvents = 2
+        summary.malformed = 1
         summary.findingsByRule = ["malformed-json": 1, "bad-type": 2]
-        let report = LintReport(toolVersion: "t", schema: SchemaChoice(name: "s", reason: "r"), summary: summary,
-                                files: [file], findings: findings)
+        let report = LintReport(
+            toolVersion: "t", schema: SchemaChoice(name: "s", reason: "r"), summary: summary,
+            files: [file], findings: findings)
         let baseline = Baseline(entries: [Baseline.Entry(key: .init(findings[2]), count: 1)])
         let (filtered, suppressed) = baseline.filter(report)
         #expect(suppressed == 1)
@@ -206,46 +221,76 @@ func temporaryPath(_ name: String) -> String {
     }
 
     @Test func wrongVersionIsRefused() {
-        #expect(loadError("wrong-version.baseline.json")
-            == "wrong-version.baseline.json: /baselineVersion: baseline version 2 is not supported (this qmp-lint reads version 1)")
+        #expect(
+            loadError("wrong-version.baseline.json")
+                == "wrong-version.baseline.json: /baselineVersion: baseline version 2 is not supported (this qmp-lint reads version 1)"
+        )
     }
 
     @Test func syntaxErrorHasAPosition() {
-        #expect(loadError("syntax-error.baseline.json") == "syntax-error.baseline.json:5:48: invalid JSON: invalid value")
+        #expect(
+            loadError("syntax-error.baseline.json") == "syntax-error.baseline.json:5:48: invalid JSON: invalid value")
         #expect(parseError("") == "b.json:1:1: invalid JSON: unexpected end of file during JSON parse")
-        #expect(parseError("{\"baselineVersion\": 1,\n \"entries\": [") == "b.json:2:14: invalid JSON: unexpected end of file during JSON parse")
+        #expect(
+            parseError("{\"baselineVersion\": 1,\n \"entries\": [")
+                == "b.json:2:14: invalid JSON: unexpected end of file during JSON parse")
     }
 
     @Test func badCountNamesTheEntry() {
-        #expect(loadError("bad-count.baseline.json") == "bad-count.baseline.json: /entries/1/count: 'count' must be an integer of at least 1")
+        #expect(
+            loadError("bad-count.baseline.json")
+                == "bad-count.baseline.json: /entries/1/count: 'count' must be an integer of at least 1")
     }
 
     @Test func missingFileIsAnError() {
         #expect(loadError("no-such.baseline.json") == "no-such.baseline.json: cannot read: No such file or directory")
     }
 
-    @Test(arguments: [
-        ("[]", "b.json: not a qmp-lint baseline: the top level must be an object"),
-        ("{}", "b.json: not a qmp-lint baseline: no 'baselineVersion'"),
-        ("{\"baselineVersion\": \"1\", \"entries\": []}", "b.json: /baselineVersion: 'baselineVersion' must be an integer"),
-        ("{\"baselineVersion\": true, \"entries\": []}", "b.json: /baselineVersion: 'baselineVersion' must be an integer"),
-        ("{\"baselineVersion\": 1.5, \"entries\": []}", "b.json: /baselineVersion: 'baselineVersion' must be an integer"),
-        ("{\"baselineVersion\": 1, \"tool\": \"other\", \"entries\": []}", "b.json: /tool: 'tool' must be \"qmp-lint\""),
-        ("{\"baselineVersion\": 1}", "b.json: no 'entries'"),
-        ("{\"baselineVersion\": 1, \"entries\": {}}", "b.json: /entries: 'entries' must be an array"),
-        ("{\"baselineVersion\": 1, \"entries\": [], \"extra\": 1}", "b.json: /extra: unknown member 'extra'"),
-        ("{\"baselineVersion\": 1, \"entries\": [3]}", "b.json: /entries/0: an entry must be an object"),
-        ("{\"baselineVersion\": 1, \"entries\": [{\"rule\": \"r\", \"event\": null, \"eventHash\": \"h\", \"pointer\": \"\"}]}",
-         "b.json: /entries/0: missing 'file'"),
-        ("{\"baselineVersion\": 1, \"entries\": [{\"file\": 1, \"rule\": \"r\", \"event\": null, \"eventHash\": \"h\", \"pointer\": \"\"}]}",
-         "b.json: /entries/0/file: 'file' must be a string"),
-        ("{\"baselineVersion\": 1, \"entries\": [{\"file\": \"f\", \"rule\": \"r\", \"event\": 2, \"eventHash\": \"h\", \"pointer\": \"\"}]}",
-         "b.json: /entries/0/event: 'event' must be a string or null"),
-        ("{\"baselineVersion\": 1, \"entries\": [{\"file\": \"f\", \"rule\": \"r\", \"event\": \"E\", \"eventHash\": \"h\", \"pointer\": \"\", \"line\": 3}]}",
-         "b.json: /entries/0/line: unknown member 'line'"),
-        ("{\"baselineVersion\": 1, \"entries\": [{\"file\": \"f\", \"rule\": \"r\", \"event\": \"E\", \"eventHash\": \"h\", \"pointer\": \"\", \"count\": 2.0}]}",
-         nil),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("[]", "b.json: not a qmp-lint baseline: the top level must be an object"),
+            ("{}", "b.json: not a qmp-lint baseline: no 'baselineVersion'"),
+            (
+                "{\"baselineVersion\": \"1\", \"entries\": []}",
+                "b.json: /baselineVersion: 'baselineVersion' must be an integer"
+            ),
+            (
+                "{\"baselineVersion\": true, \"entries\": []}",
+                "b.json: /baselineVersion: 'baselineVersion' must be an integer"
+            ),
+            (
+                "{\"baselineVersion\": 1.5, \"entries\": []}",
+                "b.json: /baselineVersion: 'baselineVersion' must be an integer"
+            ),
+            (
+                "{\"baselineVersion\": 1, \"tool\": \"other\", \"entries\": []}",
+                "b.json: /tool: 'tool' must be \"qmp-lint\""
+            ),
+            ("{\"baselineVersion\": 1}", "b.json: no 'entries'"),
+            ("{\"baselineVersion\": 1, \"entries\": {}}", "b.json: /entries: 'entries' must be an array"),
+            ("{\"baselineVersion\": 1, \"entries\": [], \"extra\": 1}", "b.json: /extra: unknown member 'extra'"),
+            ("{\"baselineVersion\": 1, \"entries\": [3]}", "b.json: /entries/0: an entry must be an object"),
+            (
+                "{\"baselineVersion\": 1, \"entries\": [{\"rule\": \"r\", \"event\": null, \"eventHash\": \"h\", \"pointer\": \"\"}]}",
+                "b.json: /entries/0: missing 'file'"
+            ),
+            (
+                "{\"baselineVersion\": 1, \"entries\": [{\"file\": 1, \"rule\": \"r\", \"event\": null, \"eventHash\": \"h\", \"pointer\": \"\"}]}",
+                "b.json: /entries/0/file: 'file' must be a string"
+            ),
+            (
+                "{\"baselineVersion\": 1, \"entries\": [{\"file\": \"f\", \"rule\": \"r\", \"event\": 2, \"eventHash\": \"h\", \"pointer\": \"\"}]}",
+                "b.json: /entries/0/event: 'event' must be a string or null"
+            ),
+            (
+                "{\"baselineVersion\": 1, \"entries\": [{\"file\": \"f\", \"rule\": \"r\", \"event\": \"E\", \"eventHash\": \"h\", \"pointer\": \"\", \"line\": 3}]}",
+                "b.json: /entries/0/line: unknown member 'line'"
+            ),
+            (
+                "{\"baselineVersion\": 1, \"entries\": [{\"file\": \"f\", \"rule\": \"r\", \"event\": \"E\", \"eventHash\": \"h\", \"pointer\": \"\", \"count\": 2.0}]}",
+                nil
+            ),
+        ] as [(String, String?)])
     func malformedBaselineIsExplained(_ json: String, _ expected: String?) {
         #expect(parseError(json) == expected)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QMPLint
 
 /// Rule ids the configuration tests check against (the CLI passes the real catalogue).
@@ -7,12 +8,14 @@ let testRules: Set<String> = ["missing-member", "extra-member", "bad-type", "unk
 let testFormats = Set(LintRunner.formatNames)
 
 func loadFixture(_ name: String) throws(ConfigurationError) -> QMPLintConfiguration {
-    try QMPLintConfiguration.load(path: TestPaths.fixture("config/" + name), knownRules: testRules, knownFormats: testFormats)
+    try QMPLintConfiguration.load(
+        path: TestPaths.fixture("config/" + name), knownRules: testRules, knownFormats: testFormats)
 }
 
 func parseError(_ yaml: String) -> String? {
     do {
-        _ = try QMPLintConfiguration.parse(yaml: yaml, path: ".qmp-lint.yml", knownRules: testRules, knownFormats: testFormats)
+        _ = try QMPLintConfiguration.parse(
+            yaml: yaml, path: ".qmp-lint.yml", knownRules: testRules, knownFormats: testFormats)
         return nil
     } catch {
         return error.description
@@ -25,7 +28,10 @@ func parseError(_ yaml: String) -> String? {
         #expect(c.schema == "schemas/qapi")
         #expect(c.qemuVersion == nil)
         #expect(c.format == "sarif")
-        #expect(c.reports == [.init(format: "junit", path: "out/junit.xml"), .init(format: "json", path: "out/report.json")])
+        #expect(
+            c.reports == [
+                .init(format: "junit", path: "out/junit.xml"), .init(format: "json", path: "out/report.json"),
+            ])
         #expect(c.disabledRules == ["unknown-event", "deprecated-event"])
         #expect(c.severity == ["missing-member": .warning, "extra-member": .off, "bad-type": .note])
         #expect(c.include == ["*.log", "*.log.gz"])
@@ -56,11 +62,15 @@ func parseError(_ yaml: String) -> String? {
 
     @Test func unknownKeyNamesFileLineAndColumnWithSuggestion() {
         let path = TestPaths.fixture("config/unknown-key.qmp-lint.yml")
-        #expect(throws: ConfigurationError(path: path, line: 5, column: 1, message: "unknown key 'severty' (did you mean 'severity'?)")) {
+        #expect(
+            throws: ConfigurationError(
+                path: path, line: 5, column: 1, message: "unknown key 'severty' (did you mean 'severity'?)")
+        ) {
             try loadFixture("unknown-key.qmp-lint.yml")
         }
-        #expect(parseError("format: text\nbaseline: b.json\nreports:\n  - format: json\n    paht: r.json\n")
-            == ".qmp-lint.yml:5:5: unknown key 'paht' in a report (did you mean 'path'?)")
+        #expect(
+            parseError("format: text\nbaseline: b.json\nreports:\n  - format: json\n    paht: r.json\n")
+                == ".qmp-lint.yml:5:5: unknown key 'paht' in a report (did you mean 'path'?)")
         #expect(parseError("zzzzzz: 1\n") == ".qmp-lint.yml:1:1: unknown key 'zzzzzz'")
     }
 
@@ -90,19 +100,43 @@ func parseError(_ yaml: String) -> String? {
         ("strict: yes\n", ".qmp-lint.yml:1:9: 'strict' must be true or false, got 'yes'"),
         ("strict: \"true\"\n", ".qmp-lint.yml:1:9: 'strict' must be true or false, not a string"),
         ("color: sometimes\n", ".qmp-lint.yml:1:8: unknown color 'sometimes' (expected auto, always, never)"),
-        ("color: allways\n", ".qmp-lint.yml:1:8: unknown color 'allways' (did you mean 'always'?) (expected auto, always, never)"),
-        ("severity:\n  bad-type: fatal\n", ".qmp-lint.yml:2:13: unknown severity 'fatal' for 'bad-type' (expected error, warning, note, off)"),
-        ("severity:\n  bad-type: [error]\n", ".qmp-lint.yml:2:13: unknown severity a list for 'bad-type' (expected error, warning, note, off)"),
-        ("severity:\n  missing-membr: error\n", ".qmp-lint.yml:2:3: unknown rule 'missing-membr' (did you mean 'missing-member'?)"),
+        (
+            "color: allways\n",
+            ".qmp-lint.yml:1:8: unknown color 'allways' (did you mean 'always'?) (expected auto, always, never)"
+        ),
+        (
+            "severity:\n  bad-type: fatal\n",
+            ".qmp-lint.yml:2:13: unknown severity 'fatal' for 'bad-type' (expected error, warning, note, off)"
+        ),
+        (
+            "severity:\n  bad-type: [error]\n",
+            ".qmp-lint.yml:2:13: unknown severity a list for 'bad-type' (expected error, warning, note, off)"
+        ),
+        (
+            "severity:\n  missing-membr: error\n",
+            ".qmp-lint.yml:2:3: unknown rule 'missing-membr' (did you mean 'missing-member'?)"
+        ),
         ("severity: error\n", ".qmp-lint.yml:1:11: 'severity' must be a mapping, not a string"),
         ("disabled-rules:\n  - bad-type\n  - no-such-rule\n", ".qmp-lint.yml:3:5: unknown rule 'no-such-rule'"),
         ("disabled-rules: bad-type\n", ".qmp-lint.yml:1:17: 'disabled-rules' must be a list of strings, not a string"),
-        ("include:\n  - a: b\n", ".qmp-lint.yml:2:5: 'include' must be a list of strings, not a list holding a mapping"),
+        (
+            "include:\n  - a: b\n",
+            ".qmp-lint.yml:2:5: 'include' must be a list of strings, not a list holding a mapping"
+        ),
         ("exclude: 3\n", ".qmp-lint.yml:1:10: 'exclude' must be a list of strings, not a number"),
-        ("format: sarf\n", ".qmp-lint.yml:1:9: unknown format 'sarf' (did you mean 'sarif'?) (known: \(testFormats.sorted().joined(separator: ", ")))"),
+        (
+            "format: sarf\n",
+            ".qmp-lint.yml:1:9: unknown format 'sarf' (did you mean 'sarif'?) (known: \(testFormats.sorted().joined(separator: ", ")))"
+        ),
         ("format: [json]\n", ".qmp-lint.yml:1:9: 'format' must be a string, not a list"),
-        ("reports:\n  - json\n", ".qmp-lint.yml:2:5: 'reports' items must be FORMAT=PATH strings or {format, path} mappings, got 'json'"),
-        ("reports:\n  - =out.json\n", ".qmp-lint.yml:2:5: 'reports' items must be FORMAT=PATH strings or {format, path} mappings, got '=out.json'"),
+        (
+            "reports:\n  - json\n",
+            ".qmp-lint.yml:2:5: 'reports' items must be FORMAT=PATH strings or {format, path} mappings, got 'json'"
+        ),
+        (
+            "reports:\n  - =out.json\n",
+            ".qmp-lint.yml:2:5: 'reports' items must be FORMAT=PATH strings or {format, path} mappings, got '=out.json'"
+        ),
         ("reports:\n  - format: json\n", ".qmp-lint.yml:2:5: a report needs both 'format' and 'path'"),
         ("reports: json=out.json\n", ".qmp-lint.yml:1:10: 'reports' must be a list, not a string"),
         ("qemu-version: eight\n", ".qmp-lint.yml:1:15: 'qemu-version' must look like X.Y or X.Y.Z, got 'eight'"),
@@ -124,7 +158,10 @@ func parseError(_ yaml: String) -> String? {
     }
 
     @Test func unreadableFileIsAnError() {
-        #expect(throws: ConfigurationError(path: "/nonexistent/.qmp-lint.yml", message: "cannot read: No such file or directory")) {
+        #expect(
+            throws: ConfigurationError(
+                path: "/nonexistent/.qmp-lint.yml", message: "cannot read: No such file or directory")
+        ) {
             try QMPLintConfiguration.load(path: "/nonexistent/.qmp-lint.yml")
         }
     }
@@ -135,7 +172,8 @@ func parseError(_ yaml: String) -> String? {
     func makeTree() throws -> URL {
         let root = FileManager.default.temporaryDirectory
             .appendingPathComponent("qmp-lint-config-\(UUID().uuidString)").resolvingSymlinksInPath()
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("a/b/c"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("a/b/c"), withIntermediateDirectories: true)
         return root
     }
 
@@ -143,17 +181,23 @@ func parseError(_ yaml: String) -> String? {
         let root = try makeTree()
         defer { try? FileManager.default.removeItem(at: root) }
         let deep = root.appendingPathComponent("a/b/c").path
-        try "format: json\n".write(toFile: root.appendingPathComponent(".qmp-lint.yml").path, atomically: true, encoding: .utf8)
+        try "format: json\n".write(
+            toFile: root.appendingPathComponent(".qmp-lint.yml").path, atomically: true, encoding: .utf8)
         #expect(QMPLintConfiguration.discover(from: deep) == root.appendingPathComponent(".qmp-lint.yml").path)
 
         // A nearer .yaml wins over a farther .yml; in one folder .yml wins over .yaml.
-        try "format: csv\n".write(toFile: root.appendingPathComponent("a/.qmp-lint.yaml").path, atomically: true, encoding: .utf8)
+        try "format: csv\n".write(
+            toFile: root.appendingPathComponent("a/.qmp-lint.yaml").path, atomically: true, encoding: .utf8)
         #expect(QMPLintConfiguration.discover(from: deep) == root.appendingPathComponent("a/.qmp-lint.yaml").path)
-        try "format: csv\n".write(toFile: root.appendingPathComponent("a/.qmp-lint.yml").path, atomically: true, encoding: .utf8)
-        #expect(QMPLintConfiguration.discover(from: root.appendingPathComponent("a").path) == root.path + "/a/.qmp-lint.yml")
+        try "format: csv\n".write(
+            toFile: root.appendingPathComponent("a/.qmp-lint.yml").path, atomically: true, encoding: .utf8)
+        #expect(
+            QMPLintConfiguration.discover(from: root.appendingPathComponent("a").path) == root.path + "/a/.qmp-lint.yml"
+        )
 
         // A directory with the file's name is not a configuration file.
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("a/b/.qmp-lint.yml"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("a/b/.qmp-lint.yml"), withIntermediateDirectories: true)
         #expect(QMPLintConfiguration.discover(from: deep) == root.appendingPathComponent("a/.qmp-lint.yml").path)
     }
 
@@ -175,7 +219,9 @@ func parseError(_ yaml: String) -> String? {
         while true {
             if QMPLintConfiguration.fileNames.contains(where: {
                 FileManager.default.fileExists(atPath: ancestor.appendingPathComponent($0).path)
-            }) { ancestorHasOne = true }
+            }) {
+                ancestorHasOne = true
+            }
             if ancestor.path == "/" { break }
             ancestor = ancestor.deletingLastPathComponent()
         }
@@ -235,7 +281,9 @@ func parseError(_ yaml: String) -> String? {
         s.baseline = "cli.json"
         s.disabledRules = ["bad-type"]
         s.severities = ["extra-member": .error]
-        let explicit: ExplicitFlags = [.qemuVersion, .format, .reports, .include, .exclude, .strict, .jobs, .color, .baseline]
+        let explicit: ExplicitFlags = [
+            .qemuVersion, .format, .reports, .include, .exclude, .strict, .jobs, .color, .baseline,
+        ]
         try fileConfiguration().apply(to: &s, explicit: explicit)
         #expect(s.schemaPath == nil)
         #expect(s.qemuVersion == "9.0")
@@ -282,39 +330,43 @@ func parseError(_ yaml: String) -> String? {
         var c = try loadFixture("full.qmp-lint.yml")
         c.baseDirectory = ""
         let text = c.render()
-        #expect(text == """
-            schema: schemas/qapi
-            format: sarif
-            reports:
-              - format: junit
-                path: out/junit.xml
-              - format: json
-                path: out/report.json
-            disabled-rules:
-              - deprecated-event
-              - unknown-event
-            severity:
-              bad-type: note
-              extra-member: off
-              missing-member: warning
-            include:
-              - "*.log"
-              - "*.log.gz"
-            exclude:
-              - "old/*"
-            strict: true
-            jobs: 4
-            color: never
-            baseline: qmp-lint.baseline.json
+        #expect(
+            text == """
+                schema: schemas/qapi
+                format: sarif
+                reports:
+                  - format: junit
+                    path: out/junit.xml
+                  - format: json
+                    path: out/report.json
+                disabled-rules:
+                  - deprecated-event
+                  - unknown-event
+                severity:
+                  bad-type: note
+                  extra-member: off
+                  missing-member: warning
+                include:
+                  - "*.log"
+                  - "*.log.gz"
+                exclude:
+                  - "old/*"
+                strict: true
+                jobs: 4
+                color: never
+                baseline: qmp-lint.baseline.json
 
-            """)
-        var back = try QMPLintConfiguration.parse(yaml: text, path: "rendered", knownRules: testRules, knownFormats: testFormats)
+                """)
+        var back = try QMPLintConfiguration.parse(
+            yaml: text, path: "rendered", knownRules: testRules, knownFormats: testFormats)
         back.disabledRules = c.disabledRules  // rendered sorted; the set is the same
         #expect(back == c)
         #expect(Set(try QMPLintConfiguration.parse(yaml: text, path: "r").disabledRules) == Set(c.disabledRules))
     }
 
-    @Test(arguments: ["8.2", "true", "off", "~", "*.log", "./x", "a b", "say \"hi\"", "tab\there", "über.log", "-x", "1e3", "null"])
+    @Test(arguments: [
+        "8.2", "true", "off", "~", "*.log", "./x", "a b", "say \"hi\"", "tab\there", "über.log", "-x", "1e3", "null",
+    ])
     func awkwardStringsSurviveTheRoundTrip(_ value: String) throws {
         var c = QMPLintConfiguration()
         c.include = [value]
@@ -333,21 +385,22 @@ func parseError(_ yaml: String) -> String? {
 
     @Test func effectiveConfigurationShowsEveryKey() throws {
         let defaults = QMPLintConfiguration.render(effective: LintSettings())
-        #expect(defaults == """
-            # schema: (none)
-            # qemu-version: (newest built-in)
-            format: text
-            reports: []
-            disabled-rules: []
-            severity: {}
-            include: []
-            exclude: []
-            strict: false
-            # jobs: (one per core)
-            color: auto
-            # baseline: (none)
+        #expect(
+            defaults == """
+                # schema: (none)
+                # qemu-version: (newest built-in)
+                format: text
+                reports: []
+                disabled-rules: []
+                severity: {}
+                include: []
+                exclude: []
+                strict: false
+                # jobs: (one per core)
+                color: auto
+                # baseline: (none)
 
-            """)
+                """)
         // It is itself a valid configuration file.
         let c = try QMPLintConfiguration.parse(yaml: defaults, path: "r", knownFormats: testFormats)
         var s = LintSettings()
@@ -365,7 +418,8 @@ func parseError(_ yaml: String) -> String? {
         #expect(text.contains("disabled-rules:\n  - deprecated-event\n  - extra-member\n  - unknown-event\n"))
         #expect(text.contains("severity:\n  bad-type: note\n  missing-member: warning\n"))
         #expect(text.hasPrefix("schema: schemas/qapi\n# qemu-version: (none)\n"))
-        let reread = try QMPLintConfiguration.parse(yaml: text, path: "r", knownRules: testRules, knownFormats: testFormats)
+        let reread = try QMPLintConfiguration.parse(
+            yaml: text, path: "r", knownRules: testRules, knownFormats: testFormats)
         var again = LintSettings()
         reread.apply(to: &again, explicit: [])
         #expect(QMPLintConfiguration.render(effective: again) == text)
