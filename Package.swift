@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // The only places C is named: PCRE2 and zlib.
@@ -21,7 +22,7 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "QMPLint",
-            dependencies: ["CPCRE2", "CZlib"],
+            dependencies: ["CPCRE2", "CZlib", .product(name: "Yams", package: "Yams")],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .executableTarget(
             name: "qmp-lint",
