@@ -1,11 +1,8 @@
 import ArgumentParser
 import QMPLint
 
-struct LintCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "lint",
-        abstract: "Check logs and transcripts (the default command).")
-
+/// The flags of a lint run, shared by `lint` and `config` (which prints what they add up to).
+struct LintOptions: ParsableArguments {
     @Argument(help: "Files and directories to check (directories recursively; - for standard input; .gz read transparently).")
     var paths: [String] = []
 
@@ -31,7 +28,7 @@ struct LintCommand: ParsableCommand {
     var jobs: Int?
 
     @Option(help: "Colour: auto, always, never (auto: a terminal, TERM not dumb, NO_COLOR unset).")
-    var color: LintSettings.ColorChoice = .auto
+    var color: LintSettings.ColorChoice?
 
     @Flag(help: "Warnings fail the run too (exit status 1).")
     var strict = false
@@ -54,34 +51,94 @@ struct LintCommand: ParsableCommand {
     @Flag(name: .customLong("no-progress"), help: "Never show the progress bar.")
     var noProgress = false
 
+    @Option(help: ArgumentHelp("Read this configuration file instead of the .qmp-lint.yml found upward from the current directory.", valueName: "PATH"))
+    var config: String?
+
+    @Flag(name: .customLong("no-config"), help: "Do not read a configuration file.")
+    var noConfig = false
+
+    @Option(help: ArgumentHelp("Do not report the findings this baseline file lists (see --write-baseline).", valueName: "FILE"))
+    var baseline: String?
+
+    @Option(name: .customLong("write-baseline"), help: ArgumentHelp("Write every finding of this run to a baseline file (then exit as usual).", valueName: "FILE"))
+    var writeBaseline: String?
+
+    @Option(name: .customLong("max-findings"), help: ArgumentHelp("List at most N findings per input (the rest are counted); 0: no limit.", valueName: "N"))
+    var maxFindings: Int?
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let maxFindings, maxFindings < 0 { throw ValidationError("--max-findings must be 0 or more") }
+        if config != nil && noConfig { throw ValidationError("--config and --no-config exclude each other") }
         for r in reports where !r.contains("=") { throw ValidationError("--report takes FORMAT=PATH, got '\(r)'") }
     }
 
-    func run() throws {
+    /// The command line's settings and which of them were given (a configuration file fills in the rest).
+    func commandLine() -> (LintSettings, ExplicitFlags) {
         var s = LintSettings()
+        var explicit: ExplicitFlags = []
         s.paths = paths
-        if let format { s.format = format }
+        if let format { s.format = format; explicit.insert(.format) }
         s.output = output
         s.reports = reports.map { r in
             let i = r.firstIndex(of: "=")!
             return (String(r[..<i]), String(r[r.index(after: i)...]))
         }
+        if !reports.isEmpty { explicit.insert(.reports) }
         s.summaryOnly = summary
-        s.schemaPath = schema
-        s.qemuVersion = qemuVersion
-        if let jobs { s.jobs = jobs }
-        s.color = color
-        s.strict = strict
+        if let schema { s.schemaPath = schema; explicit.insert(.schema) }
+        if let qemuVersion { s.qemuVersion = qemuVersion; explicit.insert(.qemuVersion) }
+        if let jobs { s.jobs = jobs; explicit.insert(.jobs) }
+        if let color { s.color = color; explicit.insert(.color) }
+        if strict { s.strict = true; explicit.insert(.strict) }
         s.quiet = quiet
         s.followLinks = follow
-        s.include = include
-        s.exclude = exclude
+        if !include.isEmpty { s.include = include; explicit.insert(.include) }
+        if !exclude.isEmpty { s.exclude = exclude; explicit.insert(.exclude) }
         s.disabledRules = Set(disable)
         s.progress = !noProgress
-        let status = LintRunner.run(s)
+        if let baseline { s.baseline = baseline; explicit.insert(.baseline) }
+        s.writeBaseline = writeBaseline
+        if let maxFindings { s.maxFindings = maxFindings == 0 ? Int.max : maxFindings }
+        return (s, explicit)
+    }
+
+    /// The settings with the configuration file applied; exits 64 with its positioned error.
+    func effectiveSettings() throws -> (LintSettings, ConfigurationResolution.Source) {
+        let (s, explicit) = commandLine()
+        do {
+            return try ConfigurationResolution.apply(to: s, explicit: explicit, configPath: config, useFile: !noConfig)
+        } catch {
+            Console.error("qmp-lint: \(error)")
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
+    }
+}
+
+struct LintCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lint",
+        abstract: "Check logs and transcripts (the default command).")
+
+    @OptionGroup var options: LintOptions
+
+    func run() throws {
+        let (settings, _) = try options.effectiveSettings()
+        let status = LintRunner.run(settings)
         if status != .clean { throw ExitCode(status.rawValue) }
+    }
+}
+
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config",
+        abstract: "Print the effective configuration (defaults, then .qmp-lint.yml, then flags) as YAML.")
+
+    @OptionGroup var options: LintOptions
+
+    func run() throws {
+        let (settings, source) = try options.effectiveSettings()
+        Console.out("# qmp-lint configuration: \(source.description)\n" + QMPLintConfiguration.render(effective: settings))
     }
 }
 

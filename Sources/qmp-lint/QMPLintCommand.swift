@@ -17,6 +17,6 @@ struct QMPLintCommand: ParsableCommand {
         2 an input could not be read (the others are still checked), 64 usage error.
         """,
         version: QMPLintVersion.current,
-        subcommands: [LintCommand.self, RulesCommand.self, SchemaCommand.self, CompatCommand.self, MergeCommand.self],
+        subcommands: [LintCommand.self, RulesCommand.self, SchemaCommand.self, CompatCommand.self, MergeCommand.self, ConfigCommand.self],
         defaultSubcommand: LintCommand.self)
 }

@@ -49,6 +49,7 @@ public enum LintRunner {
         var fileOptions = FileLinter<SchemaSelectingProvider>.Options()
         let formats = Set([settings.format] + settings.reports.map(\.format))
         fileOptions.captureSourceLines = !formats.isDisjoint(with: ["text", "sarif", "junit"])
+        fileOptions.maxFindings = settings.maxFindings
         var bar: ProgressBar?
         if settings.progress && ProgressBar.wanted {
             var total = 0
@@ -72,6 +73,29 @@ public enum LintRunner {
         for i in report.files.indices where report.files[i].schema == nil { report.files[i].schema = choice }
         for f in report.files where f.readError != nil {
             Console.error("qmp-lint: \(f.readError!)")
+        }
+        // Baselines: written from every finding, then known findings left out of the reports.
+        if let path = settings.writeBaseline {
+            do {
+                let b = Baseline.make(from: report)
+                try b.write(to: path)
+                if !settings.quiet { Console.error("qmp-lint: wrote \(b.findingCount) findings to baseline \(path)") }
+            } catch {
+                Console.error("qmp-lint: \(error)")
+                return .unreadableInput
+            }
+        }
+        if let path = settings.baseline {
+            do {
+                let (filtered, suppressed) = try Baseline.load(path: path).filter(report)
+                report = filtered
+                if !settings.quiet && suppressed > 0 {
+                    Console.error("qmp-lint: \(suppressed) findings suppressed by baseline \(path)")
+                }
+            } catch {
+                Console.error("qmp-lint: \(error)")
+                return .usage
+            }
         }
         // Reports.
         let color: Bool

@@ -28,6 +28,8 @@ public struct LintSettings: Sendable {
     public var severities: [String: Severity] = [:]
     public var baseline: String?
     public var writeBaseline: String?
+    /// Findings listed per input at most (the rest are counted): bounds memory on crafted input.
+    public var maxFindings = 100_000
     /// Show a progress bar on standard error (only when it is a terminal and the run is long).
     public var progress = true
     /// Files larger than this are split into ranges checked in parallel (tests lower it).
