@@ -11,10 +11,12 @@ cd "$root"
 target="${1:?usage: Fuzz/run.sh <target> <seconds> [libFuzzer flags]}"
 seconds="${2:?usage: Fuzz/run.sh <target> <seconds> [libFuzzer flags]}"
 shift 2
-bin="Fuzz/.out/$target"
+[ -f "Fuzz/Targets/$target.swift" ] || { echo "no such target: $target (see Fuzz/build.sh --list)" >&2; exit 64; }
+bin="Fuzz/.out/qmp-lint-fuzz"
 if [ ! -x "$bin" ] || [ -n "$(find Sources/QMPLint Fuzz/Targets -name '*.swift' -newer "$bin" -print -quit)" ]; then
-  Fuzz/build.sh "$target" >/dev/null 2>/tmp/fuzz-build-$target.log || { tail -30 /tmp/fuzz-build-$target.log; exit 3; }
+  Fuzz/build.sh >/dev/null 2>/tmp/fuzz-build.log || { tail -30 /tmp/fuzz-build.log; exit 3; }
 fi
+export QMPLINT_FUZZ_TARGET="$target"
 # The Swift runtime's backtracer does not survive ASan: let the sanitizer report instead.
 export SWIFT_BACKTRACE=enable=no
 # Swift keeps pointers in enum payloads with tag bits set, out of LeakSanitizer's sight: its

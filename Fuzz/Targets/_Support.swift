@@ -58,3 +58,22 @@ enum FuzzMarkers {
         return n
     }
 }
+
+/// One binary holds every target (one build in CI); QMPLINT_FUZZ_TARGET picks the one to run.
+enum FuzzTarget {
+    nonisolated(unsafe) static let current: (UnsafePointer<UInt8>, Int) -> Int32 = {
+        let name = getenv("QMPLINT_FUZZ_TARGET").map { String(cString: $0) } ?? ""
+        switch name {
+        case "json": return jsonFuzz
+        case "extract": return extractFuzz
+        case "qapi": return qapiFuzz
+        case "textdoc": return textdocFuzz
+        default: fuzzFail("set QMPLINT_FUZZ_TARGET to json, extract, qapi or textdoc (got '\(name)')")
+        }
+    }()
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+    FuzzTarget.current(data, size)
+}

@@ -20,7 +20,6 @@ func lintBytes<P: CheckerProvider>(_ bytes: [UInt8], provider: P, buffer: Int, m
     return linter.lint(&source, displayPath: "fuzz.log")
 }
 
-@_cdecl("LLVMFuzzerTestOneInput")
 public func extractFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     guard size > 0 else { return 0 }
     // The first byte picks the small buffer's geometry; the rest is the log.

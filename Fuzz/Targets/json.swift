@@ -1,6 +1,5 @@
 // JSON parser, strict and lenient: never crashes, stays in bounds, and what it accepts
 // re-serialises to text it accepts again (strictly) with the same shape.
-@_cdecl("LLVMFuzzerTestOneInput")
 public func jsonFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let bytes = UnsafeRawBufferPointer(start: data, count: size)
     var tape = JSONTape()

@@ -106,4 +106,16 @@ struct ConfigBaselineSchemaCLITests {
         let json = try JSONSerialization.jsonObject(with: Data(s.stdout.utf8)) as! [String: Any]
         #expect((json["summary"] as! [String: Any])["events"] as? Int == 620)
     }
+
+    @Test func readmeConfigurationExampleIsValid() throws {
+        let readme = try String(contentsOf: CLI.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "```yaml\nqemu-version"))
+        let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+        let yaml = String(readme[readme.index(start.lowerBound, offsetBy: 8)..<end.lowerBound])
+        let dir = try scratch(["example.yml": yaml])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try CLI.run(["config", "--config", "example.yml"], cwd: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("unexpected-member: error"))
+    }
 }

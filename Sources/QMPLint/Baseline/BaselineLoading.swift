@@ -39,21 +39,35 @@ extension Baseline {
         return try parse(data, path: path)
     }
 
-    /// Reads baseline JSON; `path` only names it in errors.
+    /// Reads baseline JSON (with the project's own exact parser); `path` only names it in errors.
     public static func parse(_ data: Data, path: String) throws(BaselineError) -> Baseline {
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: data, options: [])
-        } catch {
-            throw syntaxError(error, data: data, path: path)
+        let bytes = [UInt8](data)
+        var tape = JSONTape()
+        let parsed = bytes.withUnsafeBytes { JSONParser.parseDocument($0, options: .strict, into: &tape) }
+        if case .failure(let e) = parsed {
+            var line = 1, column = 1
+            for byte in bytes.prefix(e.offset) {
+                if byte == 0x0A { line += 1; column = 1 } else { column += 1 }
+            }
+            let reason = e.kind == .unexpectedEnd ? "the text ends inside a value" : e.message
+            throw BaselineError(path: path, line: line, column: column, message: "invalid JSON: \(reason)")
         }
+        let result: Result<Baseline, BaselineError> = bytes.withUnsafeBytes { b in
+            tape.bytes = b
+            do throws(BaselineError) { return .success(try read(tape, path: path)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    static func read(_ tape: JSONTape, path: String) throws(BaselineError) -> Baseline {
         func fail(_ pointer: String, _ message: String) -> BaselineError {
             BaselineError(path: path, pointer: pointer, message: message)
         }
-        guard let root = object as? [String: Any] else {
+        func integer(_ i: Int) -> Int? { tape.nodes[i].kind == .integer ? tape.int64(i).map(Int.init) : nil }
+        guard tape.nodes[0].kind == .object else {
             throw fail("", "not a qmp-lint baseline: the top level must be an object")
         }
-        guard let versionValue = root["baselineVersion"] else {
+        guard let versionValue = tape.member(0, "baselineVersion") else {
             throw fail("", "not a qmp-lint baseline: no 'baselineVersion'")
         }
         guard let version = integer(versionValue) else {
@@ -64,29 +78,35 @@ extension Baseline {
                 "/baselineVersion",
                 "baseline version \(version) is not supported (this qmp-lint reads version \(Baseline.version))")
         }
-        if let tool = root["tool"], (tool as? String) != Baseline.toolName {
+        if let tool = tape.member(0, "tool"), tape.nodes[tool].kind != .string || tape.string(tool) != Baseline.toolName {
             throw fail("/tool", "'tool' must be \"\(Baseline.toolName)\"")
         }
-        for key in root.keys.sorted() where !["baselineVersion", "tool", "entries"].contains(key) {
+        var rootKeys: [String] = []
+        tape.forEachMember(0) { k, _ in rootKeys.append(tape.string(k)) }
+        for key in rootKeys.sorted() where !["baselineVersion", "tool", "entries"].contains(key) {
             throw fail("/" + escapePointer(key), "unknown member '\(key)'")
         }
-        guard let entriesValue = root["entries"] else { throw fail("", "no 'entries'") }
-        guard let items = entriesValue as? [Any] else { throw fail("/entries", "'entries' must be an array") }
+        guard let items = tape.member(0, "entries") else { throw fail("", "no 'entries'") }
+        guard tape.nodes[items].kind == .array else { throw fail("/entries", "'entries' must be an array") }
+        var itemIndices: [Int] = []
+        tape.forEachElement(items) { _, e in itemIndices.append(e) }
         var entries: [Entry] = []
-        entries.reserveCapacity(items.count)
-        for (i, item) in items.enumerated() {
+        entries.reserveCapacity(itemIndices.count)
+        for (i, e) in itemIndices.enumerated() {
             let at = "/entries/\(i)"
-            guard let e = item as? [String: Any] else { throw fail(at, "an entry must be an object") }
-            for key in e.keys.sorted() where !["file", "rule", "event", "eventHash", "pointer", "count"].contains(key) {
+            guard tape.nodes[e].kind == .object else { throw fail(at, "an entry must be an object") }
+            var keys: [String] = []
+            tape.forEachMember(e) { k, _ in keys.append(tape.string(k)) }
+            for key in keys.sorted() where !["file", "rule", "event", "eventHash", "pointer", "count"].contains(key) {
                 throw fail(at + "/" + escapePointer(key), "unknown member '\(key)'")
             }
             func string(_ name: String, nullable: Bool = false) throws(BaselineError) -> String? {
-                guard let v = e[name] else { throw fail(at, "missing '\(name)'") }
-                if nullable && v is NSNull { return nil }
-                guard let s = v as? String else {
+                guard let v = tape.member(e, name) else { throw fail(at, "missing '\(name)'") }
+                if nullable && tape.nodes[v].kind == .null { return nil }
+                guard tape.nodes[v].kind == .string else {
                     throw fail(at + "/" + name, "'\(name)' must be a string\(nullable ? " or null" : "")")
                 }
-                return s
+                return tape.string(v)
             }
             let file = try string("file")!
             let rule = try string("rule")!
@@ -96,7 +116,7 @@ extension Baseline {
             if file.isEmpty { throw fail(at + "/file", "'file' must not be empty") }
             if rule.isEmpty { throw fail(at + "/rule", "'rule' must not be empty") }
             let count: Int
-            if let c = e["count"] {
+            if let c = tape.member(e, "count") {
                 guard let n = integer(c), n >= 1 else {
                     throw fail(at + "/count", "'count' must be an integer of at least 1")
                 }
@@ -110,49 +130,7 @@ extension Baseline {
         return Baseline(entries: entries)
     }
 
-    /// An integral JSON number (not a boolean, not 1.5).
-    static func integer(_ value: Any) -> Int? {
-        guard let n = value as? NSNumber else { return nil }
-        let type = String(cString: n.objCType)
-        if type == "c" || type == "B" { return nil }  // booleans
-        if type == "d" || type == "f" {
-            let d = n.doubleValue
-            return d.rounded() == d && abs(d) < 1e15 ? Int(d) : nil
-        }
-        return n.intValue
-    }
-
     static func escapePointer(_ key: String) -> String {
         key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
-    }
-
-    /// Foundation says "… around character N." (a 0-based byte offset); that becomes a line and a
-    /// column (1-based, in bytes). "Unexpected end of file" is placed at the end.
-    static func syntaxError(_ error: any Error, data: Data, path: String) -> BaselineError {
-        let description =
-            ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String)
-            ?? (error as NSError).localizedDescription
-        var reason = description
-        if reason.hasSuffix(".") { reason.removeLast() }
-        if let r = reason.range(of: " around character ") { reason = String(reason[..<r.lowerBound]) }
-        reason = "invalid JSON: " + reason.prefix(1).lowercased() + reason.dropFirst()
-        var offset: Int?
-        if let r = description.range(of: "around character ") {
-            offset = Int(description[r.upperBound...].prefix { $0.isNumber })
-        } else if description.localizedCaseInsensitiveContains("end of file") || data.isEmpty {
-            offset = data.count
-        }
-        guard let offset else { return BaselineError(path: path, message: reason) }
-        var line = 1
-        var column = 1
-        for byte in data.prefix(offset) {
-            if byte == 0x0A {
-                line += 1
-                column = 1
-            } else {
-                column += 1
-            }
-        }
-        return BaselineError(path: path, line: line, column: column, message: reason)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A configuration file that cannot be used: unreadable, not YAML, or holding an unknown key or a
 /// bad value. Printed as `path:line:column: message` (the position of the offending node, 1-based,
 /// column in Unicode scalars as libyaml counts them), or `path: message` when there is no position.
@@ -53,4 +55,20 @@ func editDistance(_ a: String, _ b: String) -> Int {
         (beforePrevious, previous, current) = (previous, current, beforePrevious)
     }
     return previous[b.count]
+}
+
+extension QMPLintConfiguration {
+    /// Why a file could not be read, in strerror's words when the system said.
+    static func readReason(_ error: any Error) -> String {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
+            let code = POSIXErrorCode(rawValue: Int32(underlying.code))
+        {
+            return String(cString: strerror(code.rawValue))
+        }
+        if ns.domain == NSCocoaErrorDomain && ns.code == NSFileReadNoSuchFileError {
+            return "No such file or directory"
+        }
+        return ns.localizedDescription
+    }
 }

@@ -72,18 +72,6 @@ extension QMPLintConfiguration {
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
-    static func readReason(_ error: any Error) -> String {
-        let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
-            let code = POSIXErrorCode(rawValue: Int32(underlying.code))
-        {
-            return String(cString: strerror(code.rawValue))
-        }
-        if ns.domain == NSCocoaErrorDomain && ns.code == NSFileReadNoSuchFileError {
-            return "No such file or directory"
-        }
-        return ns.localizedDescription
-    }
 
     static func syntaxError(_ error: YamlError, path: String, text: String) -> ConfigurationError {
         func message(_ context: YamlError.Context?, _ problem: String) -> String {

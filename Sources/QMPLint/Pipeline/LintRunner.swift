@@ -132,7 +132,7 @@ public enum Console {
 
     static func writeAll(_ fd: Int32, _ s: String) {
         var s = s
-        s.withUTF8 { writeAll(fd, UnsafeRawBufferPointer($0)) }
+        _ = s.withUTF8 { writeAll(fd, UnsafeRawBufferPointer($0)) }
     }
 
     /// Writes every byte (retrying short writes); false on an error.

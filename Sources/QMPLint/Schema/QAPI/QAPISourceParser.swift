@@ -106,6 +106,12 @@ public struct QAPISourceParser {
                     throw SchemaReadError(path: path, line: line, column: col, message: "'include' needs a file name")
                 }
                 let dir = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) + "/" : ""
+                let target = Self.normalize(dir + name)
+                if stack.contains(target) {
+                    // Said at the include that closes the cycle.
+                    throw SchemaReadError(path: path, line: line, column: col,
+                                          message: "include cycle: " + (stack + [target]).joined(separator: " -> "))
+                }
                 do { try parse(path: dir + name) } catch {
                     if error.message == "cannot read schema file" && error.path == dir + name {
                         throw SchemaReadError(path: path, line: line, column: col, message: "included file '\(name)' cannot be read")
