@@ -143,3 +143,30 @@ import Glibc
         #expect(r.markerTotal <= expected)
     }
 }
+
+/// Inputs that vanish between the directory walk and their turn: named with the reason, the
+/// others still checked, the run reports the unreadable count (exit status 2 at the CLI).
+@Suite struct VanishingInputTests {
+    @Test func fileRemovedAfterDiscovery() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qmp-lint-vanish-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let line = #"{"timestamp": {"seconds": 1, "microseconds": 2}, "event": "STOP"}"# + "\n"
+        for name in ["a.log", "b.log", "c.log"] {
+            try line.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        let discovery = InputDiscovery().discover([dir.path])
+        #expect(discovery.inputs.count == 3)
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("b.log"))
+        for jobs in [1, 2] {
+            let linter = Linter(jobs: jobs, schema: SchemaChoice(name: "test", reason: "test"),
+                                provider: FixedProvider { NameOnlyChecker() })
+            let (report, _) = linter.run(discovery)
+            #expect(report.summary.events == 2)
+            #expect(report.summary.unreadableFiles == 1)
+            let b = report.files.first { $0.path.hasSuffix("b.log") }
+            #expect(b?.readError?.contains("b.log") == true, "\(String(describing: b?.readError))")
+            #expect(b?.readError?.contains("No such file") == true, "\(String(describing: b?.readError))")
+        }
+    }
+}
