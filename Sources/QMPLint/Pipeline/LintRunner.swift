@@ -107,15 +107,13 @@ public enum LintRunner {
             color = settings.output == nil && isatty(1) != 0 && env["NO_COLOR"] == nil && env["TERM"] != "dumb"
         }
         var failed = false
-        let main = ReportRendering.render(report, format: settings.format, settings: settings, color: color)
         if let path = settings.output {
-            if !Console.write(main, toFile: path) { failed = true }
+            if !Console.writeFile(path, { ReportRendering.write(report, format: settings.format, settings: settings, color: color, to: $0) }) { failed = true }
         } else {
-            Console.out(main)
+            _ = ReportRendering.write(report, format: settings.format, settings: settings, color: color, to: 1)
         }
         for (format, path) in settings.reports {
-            let text = ReportRendering.render(report, format: format, settings: settings, color: false)
-            if !Console.write(text, toFile: path) { failed = true }
+            if !Console.writeFile(path, { ReportRendering.write(report, format: format, settings: settings, color: false, to: $0) }) { failed = true }
         }
         if failed { return .unreadableInput }
         if report.summary.unreadableFiles > 0 { return .unreadableInput }
@@ -148,6 +146,19 @@ public enum Console {
     }
     /// Writes `s` to `path`; reports a failure on standard error.
     public static func write(_ s: String, toFile path: String) -> Bool { write(Array(s.utf8), toFile: path) }
+
+    /// Opens `path` for writing and lets `body` write to it; reports a failure on standard error.
+    static func writeFile(_ path: String, _ body: (Int32) -> Bool) -> Bool {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            error("qmp-lint: cannot write \(path): \(String(cString: strerror(errno)))")
+            return false
+        }
+        let wrote = body(fd)
+        let closed = close(fd) == 0
+        if !(wrote && closed) { error("qmp-lint: cannot write \(path): \(String(cString: strerror(errno)))") }
+        return wrote && closed
+    }
 
     public static func write(_ bytes: [UInt8], toFile path: String) -> Bool {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)

@@ -65,4 +65,14 @@ enum ReportRendering {
                                     rules: RuleCatalog.all, workingDirectory: FileManager.default.currentDirectoryPath)
         return reporter.renderBytes(report, options: options)
     }
+
+    /// Writes the report to a file descriptor as it is made; false on a write error.
+    static func write(_ report: LintReport, format: String, settings: LintSettings, color: Bool, to fd: Int32) -> Bool {
+        guard let reporter = Reporters.named(format) else { return false }
+        let options = ReportOptions(color: color, summaryOnly: settings.summaryOnly, quiet: settings.quiet,
+                                    rules: RuleCatalog.all, workingDirectory: FileManager.default.currentDirectoryPath)
+        var ok = true
+        reporter.write(report, options: options) { piece in if ok { ok = Console.writeAll(fd, piece) } }
+        return ok
+    }
 }

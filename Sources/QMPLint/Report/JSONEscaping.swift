@@ -26,6 +26,15 @@ struct ReportJSONWriter {
     var output: String { w.text }
     var bytes: [UInt8] { w.bytes }
     mutating func reserveCapacity(_ n: Int) { w.reserveCapacity(n) }
+    /// Bytes written and not yet drained.
+    var count: Int { w.bytes.count }
+    /// Hands the bytes written so far to `emit` and forgets them (the structure stays open).
+    mutating func drain(_ emit: (UnsafeRawBufferPointer) -> Void) {
+        w.bytes.withUnsafeBytes(emit)
+        w.bytes.removeAll(keepingCapacity: true)
+    }
+    /// A raw newline after the document.
+    mutating func newline() { w.bytes.append(0x0A) }
 
     mutating func key(_ name: String) { w.key(name) }
     mutating func beginObject() { w.beginObject() }

@@ -12,11 +12,20 @@ public enum JSONReporter: Reporter {
         String(decoding: renderBytes(report, options: options), as: UTF8.self)
     }
 
-    /// The report as UTF-8 bytes, without building a String copy (large reports).
+    /// The report as UTF-8 bytes, without building a String copy.
     public static func renderBytes(_ report: LintReport, options: ReportOptions) -> [UInt8] {
-        var w = ReportJSONWriter(pretty: true)
+        var bytes: [UInt8] = []
         // A finding takes about 330 bytes: size the output once.
-        w.reserveCapacity(8192 + report.files.count * 400 + report.findings.count * (340 + (report.findings.first?.message.utf8.count ?? 0)))
+        bytes.reserveCapacity(8192 + report.files.count * 400 + report.findings.count * (340 + (report.findings.first?.message.utf8.count ?? 0)))
+        write(report, options: options) { bytes.append(contentsOf: $0) }
+        return bytes
+    }
+
+    /// Streams the report in pieces of about 256 KiB: memory stays flat however many findings.
+    public static func write(_ report: LintReport, options: ReportOptions, to emit: (UnsafeRawBufferPointer) -> Void) {
+        var w = ReportJSONWriter(pretty: true)
+        let piece = 256 << 10
+        w.reserveCapacity(piece + 4096)
         w.beginObject()
         w.member("reportVersion", LintReport.reportVersion)
         w.key("tool")
@@ -30,16 +39,21 @@ public enum JSONReporter: Reporter {
         writeSummary(report.summary, to: &w)
         w.key("files")
         w.beginArray()
-        for file in report.files { writeFile(file, to: &w) }
+        for file in report.files {
+            writeFile(file, to: &w)
+            if w.count >= piece { w.drain(emit) }
+        }
         w.endArray()
         w.key("findings")
         w.beginArray()
-        for finding in report.findings { writeFinding(finding, to: &w) }
+        for finding in report.findings {
+            writeFinding(finding, to: &w)
+            if w.count >= piece { w.drain(emit) }
+        }
         w.endArray()
         w.endObject()
-        var bytes = w.bytes
-        bytes.append(0x0A)
-        return bytes
+        w.newline()
+        w.drain(emit)
     }
 
     static func writeSchema(_ schema: SchemaChoice?, to w: inout ReportJSONWriter) {

@@ -14,12 +14,20 @@ public protocol Reporter {
     static func render(_ report: LintReport, options: ReportOptions) -> String
     /// The same as UTF-8 bytes (written to files and pipes without a String copy).
     static func renderBytes(_ report: LintReport, options: ReportOptions) -> [UInt8]
+    /// The same bytes handed to `emit` piece by piece, in order (large reports are written out
+    /// as they are made rather than held whole).
+    static func write(_ report: LintReport, options: ReportOptions, to emit: (UnsafeRawBufferPointer) -> Void)
 }
 
 extension Reporter {
     /// The rendering as UTF-8 bytes; formats that build bytes directly override it.
     public static func renderBytes(_ report: LintReport, options: ReportOptions) -> [UInt8] {
         Array(render(report, options: options).utf8)
+    }
+
+    /// The rendering in one piece; formats that can stream override it.
+    public static func write(_ report: LintReport, options: ReportOptions, to emit: (UnsafeRawBufferPointer) -> Void) {
+        renderBytes(report, options: options).withUnsafeBytes(emit)
     }
 }
 
