@@ -49,4 +49,31 @@ import Testing
             }
         }
     }
+
+    /// Text-documentation inputs: read to a schema or a positioned error, never a trap.
+    @Test(.timeLimit(.minutes(1))) func textdocInputs() throws {
+        for url in Self.inputs("textdoc") {
+            let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
+            do {
+                _ = try TextDocSchemaReader.read(text: text, path: url.lastPathComponent)
+            } catch {
+                #expect(error.line >= 1 && error.column >= 1, "\(url.lastPathComponent): \(error)")
+            }
+        }
+    }
+
+    /// QAPI-source inputs (the fuzz target's layout: main file, NUL, an included file).
+    @Test(.timeLimit(.minutes(1))) func qapiInputs() throws {
+        for url in Self.inputs("qapi") {
+            let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
+            let cut = text.firstIndex(of: "\u{0}") ?? text.endIndex
+            let other = cut < text.endIndex ? String(text[text.index(after: cut)...]) : "{ 'include': 'main.json' }"
+            let files = ["/f/main.json": String(text[..<cut]), "/f/other.json": other]
+            do {
+                _ = try QAPISchemaReader.read(path: "/f/main.json", provider: { files[$0] })
+            } catch {
+                #expect(error.line >= 1 && error.column >= 1, "\(url.lastPathComponent): \(error)")
+            }
+        }
+    }
 }

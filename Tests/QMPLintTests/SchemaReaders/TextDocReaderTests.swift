@@ -87,3 +87,16 @@ extension SchemaReaders {
         }
     }
 }
+
+@Suite struct TextDocDataTwiceTests {
+    @Test func dataReferenceGivenTwiceIsAPositionedError() {
+        let text = "X_EVENT\n-------\n\nEmitted sometimes.\n\n - data: Foo type as described in qapi-schema.json\n - data: Bar type as described in qapi-schema.json\n"
+        #expect(throws: SchemaReadError.self) { try TextDocSchemaReader.read(text: text, path: "t.txt") }
+        do {
+            _ = try TextDocSchemaReader.read(text: text, path: "t.txt")
+        } catch {
+            #expect(error.line == 7, "\(error)")
+            #expect(error.message.contains("given twice"), "\(error)")
+        }
+    }
+}

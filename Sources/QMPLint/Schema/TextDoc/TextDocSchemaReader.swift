@@ -310,9 +310,14 @@ extension TextDocSchemaReader {
         mutating func addEvent(_ name: String, members: [DocMember]) throws(SchemaReadError) {
             if let ref = members.first(where: \.isData) {
                 if members.count > 1 {
-                    let other = members.first { !$0.isData }!
-                    throw error(line: other.line, column: other.column,
-                                "the data of \(name) is both a type reference ('- data:') and a member list")
+                    // Found by fuzzing: two '- data:' lines and nothing else crashed here.
+                    if let other = members.first(where: { !$0.isData }) {
+                        throw error(line: other.line, column: other.column,
+                                    "the data of \(name) is both a type reference ('- data:') and a member list")
+                    }
+                    let again = members[1]
+                    throw error(line: again.line, column: again.column,
+                                "the data of \(name) is given twice ('- data:' already on line \(ref.line))")
                 }
                 let t = try docType(ref, event: name)
                 let data: TypeID
