@@ -34,7 +34,7 @@ enum HostileMarkers {
             while le < b.count && b[le] != 0x0A { le += 1 }
             var ce = le
             if ce > ls && b[ce - 1] == 0x0D { ce -= 1 }
-            if ce - ls >= 6, let m = try? virsh.firstMatch(in: b, from: ls, to: ce, anchored: true), m != nil { n += 1 }
+            if ce - ls >= 6, (try? virsh.firstMatch(in: b, from: ls, to: ce, anchored: true)) != nil { n += 1 }
             ls = le + 1
         }
         return n
