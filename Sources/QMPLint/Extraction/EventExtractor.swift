@@ -323,7 +323,9 @@ public struct EventExtractor {
         tape.reset(bytes: w.b)
         switch JSONParser.parseValue(w.b, from: details, limit: limit, options: options.json, into: &tape) {
         case .success(let end):
-            consumedEnd = max(end, le)
+            // Text after the details on the same line is scanned like any other (found by
+            // fuzzing: a marker there was lost).
+            consumedEnd = end
             sink.markers(.event, count: 1)
             countMarkers(in: details, end, bucket: .insideEvent, w, &sink)
             sink.event(ExtractedEvent(envelope: .record(name: name, nameOffset: nameOffset, data: 0, timestamp: timestamp),

@@ -170,3 +170,16 @@ import Glibc
         }
     }
 }
+
+@Suite struct VirshTrailingTextTests {
+    /// Text after a virsh record's details (two records run together by a crashing terminal):
+    /// its markers are still accounted for.
+    @Test func markersAfterTheDetailsAreCounted() {
+        let line = #"event BALLOON_CHANGE at 1.000412 for domain 'vm': {"actual":1}, "event": "SHUTDOWN", "data": {"gue}"# + "\n"
+        let b = Array(line.utf8)
+        let r = lintBytes(b)
+        #expect(r.summary.events == 1)
+        #expect(r.markerTotal == HostileMarkers.count(b))
+        #expect(r.markerTotal == 2)
+    }
+}
