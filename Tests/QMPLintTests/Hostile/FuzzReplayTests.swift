@@ -29,8 +29,15 @@ import Testing
             let expected = bytes.withUnsafeBytes { HostileMarkers.count($0) }
             #expect(results[0].markers.values.reduce(0, +) == expected, "\(url.lastPathComponent)")
             if results[1].summary.readError == nil {
-                #expect(results[1].markers == results[0].markers, "\(url.lastPathComponent)")
-                #expect(results[1].summary.events == results[0].summary.events, "\(url.lastPathComponent)")
+                // A tiny history may miss an echo (seen as an event instead), never lose a marker.
+                func folded(_ r: FileResult) -> [MarkerBucket: Int] {
+                    var m = r.markers
+                    if let e = m.removeValue(forKey: .echo) { m[.event, default: 0] += e }
+                    return m
+                }
+                #expect(folded(results[1]) == folded(results[0]), "\(url.lastPathComponent)")
+                #expect(results[1].summary.events + (results[1].markers[.echo] ?? 0)
+                        == results[0].summary.events + (results[0].markers[.echo] ?? 0), "\(url.lastPathComponent)")
             }
         }
     }
