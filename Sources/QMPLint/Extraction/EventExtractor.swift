@@ -302,8 +302,11 @@ public struct EventExtractor {
             domain = (domain.lowerBound + 1)..<(domain.upperBound - 1)
         }
         let details = m.range.upperBound
+        // A marker inside the record's head (a domain name holding `"event"`, found by fuzzing)
+        // belongs to the record: counted with its details.
         if ByteScan.matches(w.b, at: details, "<null>", limit: contentEnd) {
             sink.markers(.event, count: 1)
+            countMarkers(in: ls, details, bucket: .insideEvent, w, &sink)
             tape.reset(bytes: w.b)
             // Text after `<null>` (garbage from a crashing terminal) is scanned like any other.
             consumedEnd = details + 6
@@ -313,7 +316,7 @@ public struct EventExtractor {
         }
         guard details < contentEnd, w.b[details] == 0x7B else {
             sink.markers(.malformed, count: 1)
-            countMarkers(in: details, contentEnd, bucket: .malformed, w, &sink)
+            countMarkers(in: ls, contentEnd, bucket: .malformed, w, &sink)
             consumedEnd = le
             sink.malformed(MalformedEvent(dialect: .virshEvent, start: ls, fault: details,
                                           message: "event details are neither a JSON object nor <null>", name: name, end: contentEnd))
@@ -327,7 +330,7 @@ public struct EventExtractor {
             // fuzzing: a marker there was lost).
             consumedEnd = end
             sink.markers(.event, count: 1)
-            countMarkers(in: details, end, bucket: .insideEvent, w, &sink)
+            countMarkers(in: ls, end, bucket: .insideEvent, w, &sink)
             sink.event(ExtractedEvent(envelope: .record(name: name, nameOffset: nameOffset, data: 0, timestamp: timestamp),
                                       dialect: end > le ? .prettyJSON : .virshEvent, start: ls, end: end, stream: domain), tape: tape)
             return consumedEnd
@@ -335,7 +338,7 @@ public struct EventExtractor {
             let faultLineEnd = ByteScan.lineEnd(w.b, min(e.offset, limit), limit: w.dataEnd)
             consumedEnd = max(faultLineEnd, le)
             sink.markers(.malformed, count: 1)
-            countMarkers(in: details, consumedEnd, bucket: .malformed, w, &sink)
+            countMarkers(in: ls, consumedEnd, bucket: .malformed, w, &sink)
             sink.malformed(MalformedEvent(dialect: .virshEvent, start: ls, fault: e.offset, message: e.message, name: name, end: consumedEnd))
             return consumedEnd
         }
