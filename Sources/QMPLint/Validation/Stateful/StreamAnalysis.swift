@@ -74,6 +74,9 @@ struct LocalStream: Sendable {
     var ambiguousFirstBoundary = false
     var firstSegmentHadEvent = false
     var deferred: [DeferredCheck] = []
+    /// Unconfirmed device_dels of the first session part, closed by a boundary in this range: an
+    /// earlier request for the same device, carried from before the range, is the one to report.
+    var closedFirstSegment: [PendingUnplug] = []
     var rateCounts: [String: Int] = [:]
     var timeSeen = false
     var events = 0
@@ -141,8 +144,13 @@ public struct StreamAnalysis: Sendable {
 
     /// Reports the device_del requests of a session that ends.
     mutating func closeSession(_ s: inout LocalStream) {
-        for p in s.state.pending where p.followed || s.events > p.eventsAt {
-            report(UnplugUnconfirmedRule.rule.id, p.severity, Self.unplugMessage(p.id), p.site, p.ref)
+        for var p in s.state.pending where p.followed || s.events > p.eventsAt {
+            if s.sawBoundary {
+                report(UnplugUnconfirmedRule.rule.id, p.severity, Self.unplugMessage(p.id), p.site, p.ref)
+            } else {
+                p.followed = true
+                s.closedFirstSegment.append(p)
+            }
         }
         s.state.pending = []
     }
@@ -401,6 +409,11 @@ public struct StreamCarry: Sendable {
                         out.append(StreamFinding(rule: UnplugUnconfirmedRule.rule.id, severity: p.severity,
                                                  message: StreamAnalysis.unplugMessage(p.id), site: p.site, ref: .none, stream: p.stream))
                     }
+                }
+                for p in local.closedFirstSegment where !c.state.pending.contains(where: { $0.id == p.id }) {
+                    out.append(StreamFinding(rule: UnplugUnconfirmedRule.rule.id, severity: p.severity,
+                                             message: StreamAnalysis.unplugMessage(p.id), site: shifted(p.site), ref: .none,
+                                             stream: names[names.count - 1][0]))
                 }
                 c.session = c.session + Int(local.session) - (ineffective ? 1 : 0)
                 c.state = local.state
