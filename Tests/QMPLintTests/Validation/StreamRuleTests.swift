@@ -138,6 +138,27 @@ enum StreamLint {
         #expect(run.first?["stream"] as? String == "domain vm2")
     }
 
+    @Test func aRestartedDomainMayResumeAgainAfterShutdown() throws {
+        let text = """
+            event RESUME at 1700000000.000001 for domain vm1: <null>
+            event SHUTDOWN at 1700000050.000001 for domain vm1: {"guest":true,"reason":"guest-shutdown"}
+            event RESUME at 1700000100.000001 for domain vm1: <null>
+
+            """
+        #expect(try StreamLint.run(text: text).of("run-state").isEmpty)
+    }
+
+    @Test func blockIOErrorIsRateLimitedOnlyWhenItHasQOMPath() throws {
+        func err(_ us: Int, qomPath: Bool) -> String {
+            let path = qomPath ? #""qom-path": "/machine/peripheral/vd0/virtio-backend", "# : ""
+            return #"{"timestamp": {"seconds": 1700000000, "microseconds": \#(us)}, "event": "BLOCK_IO_ERROR", "data": {\#(path)"device": "", "node-name": "n", "operation": "write", "action": "report", "reason": "No space left on device"}}"#
+        }
+        let old = (1...3).map { err($0, qomPath: false) }.joined(separator: "\n") + "\n"
+        #expect(try StreamLint.run(text: old).of("rate-limit").isEmpty)
+        let new = (1...3).map { err($0, qomPath: true) }.joined(separator: "\n") + "\n"
+        #expect(try StreamLint.run(text: new).of("rate-limit").count == 1)
+    }
+
     @Test func unplugNeedsLaterEventsAndAcceptedCommand() throws {
         // No events after the command: nothing to judge (test outputs often log no events).
         let quiet = #"{"execute": "device_del", "arguments": {"id": "scsi-hd0"}}"# + "\n" + #"{"return": {}}"# + "\n"

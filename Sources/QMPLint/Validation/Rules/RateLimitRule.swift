@@ -6,7 +6,8 @@ public enum RateLimitRule: ValidationRule {
         description: "A rate-limited event comes more often than QEMU sends it (one per second per key).",
         rationale: "QEMU throttles guest-triggerable events to one per second: RTC_CHANGE, WATCHDOG, "
             + "BALLOON_CHANGE, QUORUM_FAILURE, HV_BALLOON_STATUS_REPORT per event, QUORUM_REPORT_BAD per "
-            + "node-name, VSERPORT_CHANGE per id, MEMORY_DEVICE_SIZE_CHANGE per qom-path. A held-back event "
+            + "node-name, VSERPORT_CHANGE per id, MEMORY_DEVICE_SIZE_CHANGE per qom-path, and since 9.2 (when its "
+            + "`qom-path` became required) BLOCK_IO_ERROR per qom-path. A held-back event "
             + "keeps the time it was created, so two in a row may be less than a second apart, but three within "
             + "one second cannot come from one QEMU monitor.",
         triggering: [

@@ -6,7 +6,7 @@ public enum RunStateRule: ValidationRule {
         severity: .warning,
         description: "STOP and RESUME do not alternate, or the guest runs again after SHUTDOWN without a reset.",
         rationale: "QEMU sends STOP only when a running VM stops and RESUME only when a stopped one starts, so in "
-            + "one stream they alternate (the first may be either). After SHUTDOWN the guest is gone: QEMU exits, or "
+            + "one stream they alternate (the first may be either, and SHUTDOWN starts over). After SHUTDOWN the guest is gone: QEMU exits, or "
             + "with -no-shutdown / -action shutdown=pause it waits for a system_reset, so RESUME, SUSPEND, WAKEUP, "
             + "GUEST_PANICKED or GUEST_CRASHLOADED before a RESET or a new QEMU session means a missing event "
             + "or a spliced log. Job and device events during QEMU's exit are expected; virsh streams are "

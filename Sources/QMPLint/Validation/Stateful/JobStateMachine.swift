@@ -36,11 +36,22 @@ public enum JobStateMachine {
     }
 
     /// Events QEMU rate-limits to one per second per key, with the data member that keys them.
+    /// BLOCK_IO_ERROR is also limited (per qom-path) since 9.2, which made `qom-path` required:
+    /// see `rateKey(of:members:)`.
     public static let rateLimited: [String: String?] = [
         "RTC_CHANGE": nil, "WATCHDOG": nil, "BALLOON_CHANGE": nil, "QUORUM_FAILURE": nil,
         "HV_BALLOON_STATUS_REPORT": nil, "QUORUM_REPORT_BAD": "node-name", "VSERPORT_CHANGE": "id",
         "MEMORY_DEVICE_SIZE_CHANGE": "qom-path",
     ]
+
+    /// Whether QEMU may have rate-limited `name` (its delayed event may carry an older timestamp).
+    public static func mayBeDelayed(_ name: String) -> Bool { rateLimited[name] != nil || name == "BLOCK_IO_ERROR" }
+
+    /// The limiter's key member of a rate-limited event ("" for per event), nil when not limited.
+    public static func rateKey(of name: String, members: [String: String]) -> String?? {
+        if name == "BLOCK_IO_ERROR" { return members["qom-path"] != nil ? .some("qom-path") : nil }
+        return rateLimited[name]
+    }
 
     /// Events that need a running (or suspended) guest: they cannot follow SHUTDOWN without a reset.
     public static let guestActivity: Set<String> = [

@@ -56,6 +56,7 @@ struct StreamRuleState: Sendable {
     var jobs: [String: String] = [:]
     /// Per rate key, the times of the last two events.
     var rates: [String: [EventTime]] = [:]
+    /// STOP or RESUME; "" after SHUTDOWN (QEMU exits or waits for a reset); nil: not known in this range.
     var lastRun: String?
     /// nil: not known in this range (no SHUTDOWN, RESET or guest activity yet).
     var shutDown: Bool?
@@ -186,10 +187,10 @@ public struct StreamAnalysis: Sendable {
         s.events += 1
         if deferring { s.firstSegmentHadEvent = true }
         let sv = severities
-        let rateKeyMember = JobStateMachine.rateLimited[e.name]
+        let rateKeyMember = JobStateMachine.rateKey(of: e.name, members: e.members)
 
         // timestamp-regression (rate-limited events exempt)
-        if sv.timestampRegression != nil, rateKeyMember == nil, let t = e.time {
+        if sv.timestampRegression != nil, !JobStateMachine.mayBeDelayed(e.name), let t = e.time {
             if deferring && !s.timeSeen {
                 s.deferred.append(.time(t, site()))
             } else if let prev = s.state.lastTime, t < prev {
@@ -249,6 +250,10 @@ public struct StreamAnalysis: Sendable {
                     s.deferred.append(.run(e.name, site()))
                 }
                 s.state.lastRun = e.name
+            } else if e.name == "SHUTDOWN" {
+                // The QEMU exits (a restarted domain's first event may be RESUME) or, with
+                // -no-shutdown, stops: STOP follows.
+                s.state.lastRun = ""
             }
             if !Self.isVirsh(keys[i]) {
                 if e.name == "SHUTDOWN" {

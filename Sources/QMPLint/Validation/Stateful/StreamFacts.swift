@@ -19,7 +19,7 @@ public struct StreamEvent {
         case "BLOCK_JOB_READY", "BLOCK_JOB_PENDING", "BLOCK_JOB_COMPLETED", "BLOCK_JOB_CANCELLED": ["device"]
         case "QUORUM_REPORT_BAD": ["node-name"]
         case "VSERPORT_CHANGE": ["id"]
-        case "MEMORY_DEVICE_SIZE_CHANGE": ["qom-path"]
+        case "MEMORY_DEVICE_SIZE_CHANGE", "BLOCK_IO_ERROR": ["qom-path"]
         case "DEVICE_DELETED", "DEVICE_UNPLUG_GUEST_ERROR", "MEM_UNPLUG_ERROR": ["device", "path"]
         default: nil
         }
