@@ -26,11 +26,18 @@ public enum MonitorCommandScanner {
     /// Appends, in text order, the commands starting in `b[from..<to]`; objects may run to `dataEnd`.
     public static func scan(_ b: UnsafeRawBufferPointer, from: Int, to: Int, dataEnd: Int, into out: inout [MonitorCommand]) {
         let start = out.count
-        find("QMP", b, from, to) { hit in
-            let ls = ByteScan.lineStart(b, hit, floor: 0)
+        // Line bounds of the previous hit: many hits on one very long line look its start up once.
+        var line = (start: -1, end: -1)
+        func lineStart(_ hit: Int) -> Int {
+            if hit >= line.start && hit < line.end { return line.start }
+            line = (ByteScan.lineStart(b, hit, floor: 0), ByteScan.lineEnd(b, hit, limit: dataEnd))
+            return line.start
+        }
+        find("QMP", b, from, to, dataEnd) { hit in
+            let ls = lineStart(hit)
             if ByteScan.matches(b, at: hit, "QMP_VERSION", limit: dataEnd) {
                 // The placeholder alone on its line (possibly inside braces of a pretty greeting).
-                if onlySpace(b, ls, hit), onlySpace(b, hit + 11, ByteScan.lineEnd(b, hit, limit: dataEnd)) {
+                if onlySpace(b, ls, hit), onlySpace(b, hit + 11, line.end) {
                     out.append(MonitorCommand(kind: .greeting, start: hit, key: nil))
                 }
                 return
@@ -42,13 +49,14 @@ public enum MonitorCommandScanner {
             guard p >= ls, b[p] == 0x7B else { return }
             out.append(MonitorCommand(kind: .greeting, start: p, key: monitorKey(b, ls, p)))
         }
-        find("qmp_capabilities", b, from, to) { hit in
-            guard let brace = commandStart(b, hit) else { return }
-            let ls = ByteScan.lineStart(b, hit, floor: 0)
+        find("qmp_capabilities", b, from, to, dataEnd) { hit in
+            let ls = lineStart(hit)
+            guard let brace = commandStart(b, hit, lineStart: ls) else { return }
             out.append(MonitorCommand(kind: .capabilities, start: brace, key: monitorKey(b, ls, brace)))
         }
-        find("device_del", b, from, to) { hit in
-            guard let brace = commandStart(b, hit) else { return }
+        find("device_del", b, from, to, dataEnd) { hit in
+            let ls = lineStart(hit)
+            guard let brace = commandStart(b, hit, lineStart: ls) else { return }
             var tape = JSONTape()
             let limit = min(dataEnd, hit + (64 << 10))
             guard case .success(let end) = JSONParser.parseValue(b, from: brace, limit: limit, options: .lenient, into: &tape),
@@ -58,7 +66,6 @@ public enum MonitorCommandScanner {
                   let args = tape.member(0, "arguments"), tape[args].kind == .object,
                   let idNode = tape.member(args, "id"), tape[idNode].kind == .string
             else { return }
-            let ls = ByteScan.lineStart(b, hit, floor: 0)
             out.append(MonitorCommand(kind: .deviceDel(id: tape.string(idNode), rejected: nextReplyIsError(b, after: end, limit: min(dataEnd, end + 8192))),
                                       start: brace, key: monitorKey(b, ls, brace)))
         }
@@ -67,10 +74,12 @@ public enum MonitorCommandScanner {
         }
     }
 
-    static func find(_ needle: StaticString, _ b: UnsafeRawBufferPointer, _ from: Int, _ to: Int, _ body: (Int) -> Void) {
+    /// Calls `body` with each occurrence of `needle` starting in `b[from..<to]` (read up to `dataEnd`).
+    static func find(_ needle: StaticString, _ b: UnsafeRawBufferPointer, _ from: Int, _ to: Int, _ dataEnd: Int,
+                     _ body: (Int) -> Void) {
         let nb = UnsafeRawBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
         var p = from
-        while p < to, let hit = ByteScan.find(nb, in: b, from: p, to: min(b.count, to + nb.count - 1)) {
+        while p < to, let hit = ByteScan.find(nb, in: b, from: p, to: min(dataEnd, to + nb.count - 1)) {
             if hit >= to { break }
             body(hit)
             p = hit + nb.count
@@ -89,7 +98,7 @@ public enum MonitorCommandScanner {
 
     /// The `{` of a command whose `execute` value is the name at `hit`: `{"execute": "NAME"` or
     /// `{ 'execute': 'NAME'`, nil otherwise.
-    static func commandStart(_ b: UnsafeRawBufferPointer, _ hit: Int) -> Int? {
+    static func commandStart(_ b: UnsafeRawBufferPointer, _ hit: Int, lineStart ls: Int) -> Int? {
         guard hit > 0, b[hit - 1] == 0x22 || b[hit - 1] == 0x27 else { return nil }
         var p = hit - 2
         while p >= 0 && ByteScan.isSpace(b[p]) { p -= 1 }
@@ -103,9 +112,8 @@ public enum MonitorCommandScanner {
         while p >= 0 && (ByteScan.isSpace(b[p]) || b[p] == 0x0A || b[p] == 0x0D) { p -= 1 }
         // `{"execute"` (the usual order), or arguments first: find the object's brace on the line.
         if p >= 0 && b[p] == 0x7B { return p }
-        let ls = ByteScan.lineStart(b, hit, floor: 0)
         var q = p
-        while q >= ls {
+        while q >= max(ls, p - 4096) {
             if b[q] == 0x7B && (q == ls || b[q - 1] != 0x5C) {
                 var k = q - 1
                 while k >= ls && ByteScan.isSpace(b[k]) { k -= 1 }

@@ -27,6 +27,13 @@ public struct FileResult: Sendable {
     public init(path: String) { summary = FileSummary(path: path) }
 }
 
+/// The bounds and text of the line of the last stream site (shared with the sites' closures).
+final class SiteLineCache {
+    var start = -1
+    var end = -1
+    var text = ""
+}
+
 /// Input buffers mapped straight from the kernel and returned to it when done, so worker
 /// threads never grow the heap (glibc keeps freed multi-megabyte blocks otherwise).
 enum PageBuffer {
@@ -119,6 +126,7 @@ public struct FileLinter<Provider: CheckerProvider> {
                 sink.captureSourceLines = options.captureSourceLines
                 sink.maxFindings = options.maxFindings
                 sink.result.maxFindings = options.maxFindings
+                sink.streams.maxFindings = options.maxFindings
                 sink.result.summary.schema = choice
                 processFrom = h
                 sink.lines.anchor = h
@@ -136,9 +144,7 @@ public struct FileLinter<Provider: CheckerProvider> {
                 sink.buffer = ro
                 sink.commands.removeAll(keepingCapacity: true)
                 sink.commandCursor = 0
-                if sink.tracksStreams {
-                    MonitorCommandScanner.scan(ro, from: processFrom, to: to, dataEnd: dataEnd, into: &sink.commands)
-                }
+                MonitorCommandScanner.scan(ro, from: processFrom, to: to, dataEnd: dataEnd, into: &sink.commands)
                 let outcome = extractor.scan(ro, floor: 0, from: processFrom, to: to, dataEnd: dataEnd, atEOF: atEOF, sink: &sink)
                 if case .needMore(let r) = outcome { processedUpTo = max(r, processFrom) }
                 // Commands past `processedUpTo` are found again with the lines they are on.
@@ -248,11 +254,12 @@ public struct FileLinter<Provider: CheckerProvider> {
         /// Bounds of the line of the previous finding (findings cluster on long lines).
         var lineCache: (start: Int, end: Int) = (-1, -1)
         var lineText = ""
-        var buffer = UnsafeRawBufferPointer(start: nil, count: 0) { didSet { lineCache = (-1, -1) } }
+        var buffer = UnsafeRawBufferPointer(start: nil, count: 0) { didSet { lineCache = (-1, -1); siteLines.start = -1; siteLines.end = -1 } }
+        /// The line of the previous stream site (many events may share one very long line).
+        let siteLines = SiteLineCache()
         let path: String
         /// The stateful rules (severities from the checker).
         var streams: StreamAnalysis
-        let tracksStreams: Bool
         /// Commands of the buffer part being scanned, in text order, handed to `streams` in turn
         /// with the events.
         var commands: [MonitorCommand] = []
@@ -266,7 +273,6 @@ public struct FileLinter<Provider: CheckerProvider> {
             result = FileResult(path: path)
             let severities = StatefulSeverities { [checker] in checker.severity(of: $0) }
             streams = StreamAnalysis(severities: severities)
-            tracksStreams = true
         }
 
         /// Hands the commands before `offset` to the stream analysis.
@@ -278,11 +284,10 @@ public struct FileLinter<Provider: CheckerProvider> {
                 case .greeting, .capabilities:
                     streams.boundary(key: c.key)
                 case .deviceDel(let id, let rejected):
-                    let buffer = buffer, lines = lines, capture = captureSourceLines
+                    let buffer = buffer, lines = lines, capture = captureSourceLines, cache = siteLines
                     streams.deviceDel(id: id, rejected: rejected, key: c.key) {
-                        let ls = ByteScan.lineStart(buffer, c.start)
                         let le = ByteScan.lineEnd(buffer, c.start, limit: buffer.count)
-                        return Self.site(buffer, lines, capture, at: c.start, lineStart: ls, eventLine: lines.line(of: c.start, buffer),
+                        return Self.site(buffer, lines, capture, cache, at: c.start, eventLine: lines.line(of: c.start, buffer),
                                          event: nil, hash: StableHash.hex(ofBytes: UnsafeRawBufferPointer(rebasing: buffer[c.start..<le])),
                                          invalid: false)
                     }
@@ -290,13 +295,19 @@ public struct FileLinter<Provider: CheckerProvider> {
             }
         }
 
-        static func site(_ buffer: UnsafeRawBufferPointer, _ lines: LineTracker, _ captureSourceLines: Bool, at offset: Int,
-                         lineStart ls: Int, eventLine: Int, event: String?, hash: String, invalid: Bool) -> StreamSite {
-            var le = ByteScan.lineEnd(buffer, offset, limit: buffer.count)
-            if le > ls && buffer[le - 1] == ByteScan.cr { le -= 1 }
-            let text = captureSourceLines ? String(decoding: UnsafeRawBufferPointer(rebasing: buffer[ls..<min(le, ls + 400)]), as: UTF8.self) : ""
-            return StreamSite(line: lines.line(of: offset, buffer), column: offset - ls + 1, eventLine: eventLine,
-                              event: event, eventHash: hash, sourceLine: text, invalid: invalid)
+        static func site(_ buffer: UnsafeRawBufferPointer, _ lines: LineTracker, _ captureSourceLines: Bool, _ cache: SiteLineCache,
+                         at offset: Int, eventLine: Int, event: String?, hash: String, invalid: Bool) -> StreamSite {
+            if !(offset >= cache.start && offset < cache.end) {
+                let ls = ByteScan.lineStart(buffer, offset)
+                let end = ByteScan.lineEnd(buffer, offset, limit: buffer.count)
+                var le = end
+                if le > ls && buffer[le - 1] == ByteScan.cr { le -= 1 }
+                cache.text = captureSourceLines ? String(decoding: UnsafeRawBufferPointer(rebasing: buffer[ls..<min(le, ls + 400)]), as: UTF8.self) : ""
+                cache.start = ls
+                cache.end = max(end, ls + 1)
+            }
+            return StreamSite(line: lines.line(of: offset, buffer), column: offset - cache.start + 1, eventLine: eventLine,
+                              event: event, eventHash: hash, sourceLine: cache.text, invalid: invalid)
         }
 
         /// The stream key an event's text names: `mon=0x..` (libvirt) or `domain NAME` (virsh).
@@ -334,7 +345,7 @@ public struct FileLinter<Provider: CheckerProvider> {
             let name = checker.check(event, tape: tape, findings: &raw) ?? "<no name>"
             result.summary.events += 1
             var invalid = false
-            let key = tracksStreams ? streamKey(of: event) : nil
+            let key = streamKey(of: event)
             let ref = streams.ref(for: key)
             if !raw.isEmpty {
                 let eventLine = lines.line
@@ -344,12 +355,12 @@ public struct FileLinter<Provider: CheckerProvider> {
                     add(f, eventLine: eventLine, event: name, hash: hash, ref: ref)
                 }
             }
-            if tracksStreams {
+            do {
                 let e = StreamEvent(name: name, key: key, time: timestamp(of: event, tape), members: streamMembers(of: event, name: name, tape))
                 let start = event.start, end = event.end, eventLine = lines.line, wasInvalid = invalid
-                let buffer = buffer, lines = lines, capture = captureSourceLines
+                let buffer = buffer, lines = lines, capture = captureSourceLines, cache = siteLines
                 streams.event(e) {
-                    Self.site(buffer, lines, capture, at: start, lineStart: ByteScan.lineStart(buffer, start), eventLine: eventLine, event: name,
+                    Self.site(buffer, lines, capture, cache, at: start, eventLine: eventLine, event: name,
                          hash: StableHash.hex(ofBytes: UnsafeRawBufferPointer(rebasing: buffer[start..<end])), invalid: wasInvalid)
                 }
             }

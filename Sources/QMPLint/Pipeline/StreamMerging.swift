@@ -15,6 +15,19 @@ extension FileResult {
     mutating func resolveStreams(_ carry: inout StreamCarry, lineShift: Int) -> [StreamFinding] {
         guard let analysis = streamAnalysis else { return [] }
         streamAnalysis = nil
+        for (rule, o) in analysis.omitted {
+            findingsByRule[rule, default: 0] += o.count
+            omittedFindings += o.count
+            switch o.severity {
+            case .error: summary.errors += o.count
+            case .warning: summary.warnings += o.count
+            case .note: summary.notes += o.count
+            }
+        }
+        for (name, n) in analysis.omittedInvalid {
+            summary.invalidEvents += n
+            eventsByName[name, default: EventCount()].invalid += n
+        }
         var (found, names) = carry.absorb(analysis, lineShift: lineShift)
         for i in findings.indices where i < streamRefs.count {
             let r = streamRefs[i]

@@ -184,6 +184,27 @@ enum StreamLint {
         #expect(r.of("unplug-unconfirmed").first?["line"] as? Int == 1)
     }
 
+    @Test func findingsPastTheLimitAreCountedNotListed() throws {
+        let stop = #"{"timestamp": {"seconds": 1700000000, "microseconds": 1}, "event": "STOP"}"#
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qmp-lint-streams-max-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("t.log").path
+        try Data((Array(repeating: stop, count: 50).joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        var s = LintSettings()
+        s.paths = [path]
+        s.format = "json"
+        s.output = dir.appendingPathComponent("r.json").path
+        s.progress = false
+        s.maxFindings = 10
+        _ = LintRunner.run(s)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: s.output!))) as? [String: Any])
+        let summary = try #require(report["summary"] as? [String: Any])
+        #expect((summary["findingsByRule"] as? [String: Int])?["run-state"] == 49)
+        #expect(summary["warnings"] as? Int == 49)
+        #expect((report["findings"] as? [Any])?.count == 10)
+    }
+
     @Test func disabledStatefulRulesAreOff() throws {
         let example = try #require(RuleCatalog.rule(id: "run-state")?.triggering.first)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qmp-lint-streams-off-\(getpid())")

@@ -79,6 +79,8 @@ struct LocalStream: Sendable {
     /// earlier request for the same device, carried from before the range, is the one to report.
     var closedFirstSegment: [PendingUnplug] = []
     var rateCounts: [String: Int] = [:]
+    /// Devices whose DEVICE_DELETED (or unplug error) is already among the deferred checks.
+    var deferredOutcomes: Set<String> = []
     var timeSeen = false
     var events = 0
     var state = StreamRuleState()
@@ -100,6 +102,12 @@ public struct StreamAnalysis: Sendable {
     var keyIndex: [String: Int32] = [:]
     var streams: [LocalStream] = []
     var findings: [StreamFinding] = []
+    /// Findings listed at most (the rest are counted in `omitted`).
+    var maxFindings = Int.max
+    struct Omitted: Sendable { var severity: Severity; var count = 0 }
+    var omitted: [String: Omitted] = [:]
+    /// Per event name: events made invalid by an omitted error finding.
+    var omittedInvalid: [String: Int] = [:]
 
     public init(severities: StatefulSeverities) { self.severities = severities }
 
@@ -119,9 +127,19 @@ public struct StreamAnalysis: Sendable {
 
     static func isVirsh(_ key: String) -> Bool { key.hasPrefix("domain ") }
 
-    mutating func report(_ rule: String, _ severity: Severity?, _ message: String, _ site: StreamSite, _ ref: StreamRef) {
+    mutating func report(_ rule: String, _ severity: Severity?, _ message: @autoclosure () -> String,
+                         _ site: () -> StreamSite, _ ref: StreamRef) {
         guard let severity else { return }
-        findings.append(StreamFinding(rule: rule, severity: severity, message: message, site: site, ref: ref, stream: nil))
+        if findings.count >= maxFindings {
+            // Counted, not listed (a crafted input can make millions).
+            omitted[rule, default: Omitted(severity: severity)].count += 1
+            if severity == .error {
+                let s = site()
+                if !s.invalid, let name = s.event { omittedInvalid[name, default: 0] += 1 }
+            }
+            return
+        }
+        findings.append(StreamFinding(rule: rule, severity: severity, message: message(), site: site(), ref: ref, stream: nil))
     }
 
     // MARK: - Input, in text order
@@ -130,6 +148,7 @@ public struct StreamAnalysis: Sendable {
     public mutating func boundary(key: String?) {
         let i = Int(index(of: key))
         var s = streams[i]
+        streams[i] = LocalStream()
         if !s.sawBoundary && !s.state.active {
             s.ambiguousFirstBoundary = true
             s.session += 1
@@ -147,7 +166,7 @@ public struct StreamAnalysis: Sendable {
     mutating func closeSession(_ s: inout LocalStream) {
         for var p in s.state.pending where p.followed || s.events > p.eventsAt {
             if s.sawBoundary {
-                report(UnplugUnconfirmedRule.rule.id, p.severity, Self.unplugMessage(p.id), p.site, p.ref)
+                report(UnplugUnconfirmedRule.rule.id, p.severity, Self.unplugMessage(p.id), { p.site }, p.ref)
             } else {
                 p.followed = true
                 s.closedFirstSegment.append(p)
@@ -174,7 +193,9 @@ public struct StreamAnalysis: Sendable {
     /// An event; `site` is made only when a finding or a deferred check needs it.
     public mutating func event(_ e: StreamEvent, site makeSite: () -> StreamSite) {
         let i = Int(index(of: e.key))
+        // Taken out while it changes, so its tables are not copied on write.
         var s = streams[i]
+        streams[i] = LocalStream()
         defer { streams[i] = s }
         let ref = StreamRef(key: Int32(i), session: s.session)
         let deferring = !s.sawBoundary
@@ -194,7 +215,7 @@ public struct StreamAnalysis: Sendable {
             if deferring && !s.timeSeen {
                 s.deferred.append(.time(t, site()))
             } else if let prev = s.state.lastTime, t < prev {
-                report(TimestampRegressionRule.rule.id, sv.timestampRegression, Self.regressionMessage(e.name, t, prev), site(), ref)
+                report(TimestampRegressionRule.rule.id, sv.timestampRegression, Self.regressionMessage(e.name, t, prev), site, ref)
             }
             s.timeSeen = true
             s.state.lastTime = t
@@ -208,7 +229,7 @@ public struct StreamAnalysis: Sendable {
                 s.deferred.append(.rate(key: rk, time: t, index: n, event: e.name, site()))
                 s.rateCounts[rk] = n + 1
             } else if let times = s.state.rates[rk], times.count == 2, Self.tooFast(t, times[0]) {
-                report(RateLimitRule.rule.id, sv.rateLimit, Self.rateMessage(e.name, rk, t, times[0]), site(), ref)
+                report(RateLimitRule.rule.id, sv.rateLimit, Self.rateMessage(e.name, rk, t, times[0]), site, ref)
             }
             var times = s.state.rates[rk] ?? []
             times.append(t)
@@ -221,7 +242,7 @@ public struct StreamAnalysis: Sendable {
             if sv.jobTransition != nil {
                 if let prev = s.state.jobs[id] {
                     if JobStateMachine.allows(from: prev, to: status) == false {
-                        report(JobTransitionRule.rule.id, sv.jobTransition, Self.jobMessage(id, prev, status), site(), ref)
+                        report(JobTransitionRule.rule.id, sv.jobTransition, Self.jobMessage(id, prev, status), site, ref)
                     }
                 } else if deferring {
                     s.deferred.append(.job(id: id, status: status, site()))
@@ -233,7 +254,7 @@ public struct StreamAnalysis: Sendable {
             if !late.isEmpty {
                 if let status = s.state.jobs[id] {
                     if late.contains(status) {
-                        report(BlockJobStatusRule.rule.id, sv.blockJobStatus, Self.blockJobMessage(e.name, id, status), site(), ref)
+                        report(BlockJobStatusRule.rule.id, sv.blockJobStatus, Self.blockJobMessage(e.name, id, status), site, ref)
                     }
                 } else if deferring {
                     s.deferred.append(.blockJob(id: id, event: e.name, site()))
@@ -245,7 +266,7 @@ public struct StreamAnalysis: Sendable {
         if sv.runState != nil {
             if e.name == "STOP" || e.name == "RESUME" {
                 if let last = s.state.lastRun {
-                    if last == e.name { report(RunStateRule.rule.id, sv.runState, Self.runMessage(e.name), site(), ref) }
+                    if last == e.name { report(RunStateRule.rule.id, sv.runState, Self.runMessage(e.name), site, ref) }
                 } else if deferring {
                     s.deferred.append(.run(e.name, site()))
                 }
@@ -262,7 +283,7 @@ public struct StreamAnalysis: Sendable {
                     s.state.shutDown = false
                 } else if JobStateMachine.guestActivity.contains(e.name) {
                     switch s.state.shutDown {
-                    case true?: report(RunStateRule.rule.id, sv.runState, Self.afterShutdownMessage(e.name), site(), ref)
+                    case true?: report(RunStateRule.rule.id, sv.runState, Self.afterShutdownMessage(e.name), site, ref)
                     case nil: s.deferred.append(.guestActivity(e.name, site()))
                     case false?: break
                     }
@@ -275,7 +296,14 @@ public struct StreamAnalysis: Sendable {
         if sv.unplugUnconfirmed != nil, JobStateMachine.unplugOutcomes.contains(e.name) {
             let ids = [e.members["device"], e.members["path"]].compactMap { $0 }
             s.state.pending.removeAll { ids.contains($0.id) }
-            if deferring { s.deferred.append(.unplugOutcome(ids)) }
+            // Only the first outcome per device can settle a request carried from before the range.
+            if deferring {
+                let fresh = ids.filter { !s.deferredOutcomes.contains($0) }
+                if !fresh.isEmpty {
+                    s.deferred.append(.unplugOutcome(fresh))
+                    s.deferredOutcomes.formUnion(fresh)
+                }
+            }
         }
     }
 
