@@ -24,7 +24,9 @@ public struct MonitorCommand: Sendable, Equatable {
 /// the value of `execute`), so prose naming the command is ignored.
 public enum MonitorCommandScanner {
     /// Appends, in text order, the commands starting in `b[from..<to]`; objects may run to `dataEnd`.
-    public static func scan(_ b: UnsafeRawBufferPointer, from: Int, to: Int, dataEnd: Int, into out: inout [MonitorCommand]) {
+    public static func scan(
+        _ b: UnsafeRawBufferPointer, from: Int, to: Int, dataEnd: Int, into out: inout [MonitorCommand]
+    ) {
         let start = out.count
         // Line bounds of the previous hit: many hits on one very long line look its start up once.
         var line = (start: -1, end: -1)
@@ -43,7 +45,9 @@ public enum MonitorCommandScanner {
                 return
             }
             // `{"QMP":` (any quotes and spaces).
-            guard hit > ls, b[hit - 1] == 0x22 || b[hit - 1] == 0x27, hit + 3 < dataEnd, b[hit + 3] == b[hit - 1] else { return }
+            guard hit > ls, b[hit - 1] == 0x22 || b[hit - 1] == 0x27, hit + 3 < dataEnd, b[hit + 3] == b[hit - 1] else {
+                return
+            }
             var p = hit - 2
             while p >= ls && ByteScan.isSpace(b[p]) { p -= 1 }
             guard p >= ls, b[p] == 0x7B else { return }
@@ -59,15 +63,21 @@ public enum MonitorCommandScanner {
             guard let brace = commandStart(b, hit, lineStart: ls) else { return }
             var tape = JSONTape()
             let limit = min(dataEnd, hit + (64 << 10))
-            guard case .success(let end) = JSONParser.parseValue(b, from: brace, limit: limit, options: .lenient, into: &tape),
-                  tape[0].kind == .object,
-                  let exec = tape.member(0, "execute") ?? tape.member(0, "exec-oob"), tape[exec].kind == .string,
-                  tape.string(exec) == "device_del",
-                  let args = tape.member(0, "arguments"), tape[args].kind == .object,
-                  let idNode = tape.member(args, "id"), tape[idNode].kind == .string
+            guard
+                case .success(let end) = JSONParser.parseValue(
+                    b, from: brace, limit: limit, options: .lenient, into: &tape),
+                tape[0].kind == .object,
+                let exec = tape.member(0, "execute") ?? tape.member(0, "exec-oob"), tape[exec].kind == .string,
+                tape.string(exec) == "device_del",
+                let args = tape.member(0, "arguments"), tape[args].kind == .object,
+                let idNode = tape.member(args, "id"), tape[idNode].kind == .string
             else { return }
-            out.append(MonitorCommand(kind: .deviceDel(id: tape.string(idNode), rejected: nextReplyIsError(b, after: end, limit: min(dataEnd, end + 8192))),
-                                      start: brace, key: monitorKey(b, ls, brace)))
+            out.append(
+                MonitorCommand(
+                    kind: .deviceDel(
+                        id: tape.string(idNode),
+                        rejected: nextReplyIsError(b, after: end, limit: min(dataEnd, end + 8192))),
+                    start: brace, key: monitorKey(b, ls, brace)))
         }
         if out.count - start > 1 {
             out[start...].sort { $0.start < $1.start }
@@ -75,8 +85,10 @@ public enum MonitorCommandScanner {
     }
 
     /// Calls `body` with each occurrence of `needle` starting in `b[from..<to]` (read up to `dataEnd`).
-    static func find(_ needle: StaticString, _ b: UnsafeRawBufferPointer, _ from: Int, _ to: Int, _ dataEnd: Int,
-                     _ body: (Int) -> Void) {
+    static func find(
+        _ needle: StaticString, _ b: UnsafeRawBufferPointer, _ from: Int, _ to: Int, _ dataEnd: Int,
+        _ body: (Int) -> Void
+    ) {
         let nb = UnsafeRawBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
         var p = from
         while p < to, let hit = ByteScan.find(nb, in: b, from: p, to: min(dataEnd, to + nb.count - 1)) {
@@ -107,7 +119,10 @@ public enum MonitorCommandScanner {
         while p >= 0 && ByteScan.isSpace(b[p]) { p -= 1 }
         guard p >= 9, b[p] == 0x22 || b[p] == 0x27 else { return nil }
         let keyStart = p - 7
-        guard ByteScan.matches(b, at: keyStart, "execute", limit: p) || ByteScan.matches(b, at: p - 8, "exec-oob", limit: p) else { return nil }
+        guard
+            ByteScan.matches(b, at: keyStart, "execute", limit: p)
+                || ByteScan.matches(b, at: p - 8, "exec-oob", limit: p)
+        else { return nil }
         p = (ByteScan.matches(b, at: keyStart, "execute", limit: p) ? keyStart : p - 8) - 2
         while p >= 0 && (ByteScan.isSpace(b[p]) || b[p] == 0x0A || b[p] == 0x0D) { p -= 1 }
         // `{"execute"` (the usual order), or arguments first: find the object's brace on the line.
@@ -127,9 +142,12 @@ public enum MonitorCommandScanner {
     /// `mon=0x...` of the libvirt record on the line, before `limit`.
     static func monitorKey(_ b: UnsafeRawBufferPointer, _ ls: Int, _ limit: Int) -> String? {
         let needle: StaticString = "QEMU_MONITOR_"
-        guard ByteScan.find(UnsafeRawBufferPointer(start: needle.utf8Start, count: 13), in: b, from: ls, to: limit) != nil else { return nil }
+        guard
+            ByteScan.find(UnsafeRawBufferPointer(start: needle.utf8Start, count: 13), in: b, from: ls, to: limit) != nil
+        else { return nil }
         let mon: StaticString = " mon="
-        guard let m = ByteScan.find(UnsafeRawBufferPointer(start: mon.utf8Start, count: 5), in: b, from: ls, to: limit) else { return nil }
+        guard let m = ByteScan.find(UnsafeRawBufferPointer(start: mon.utf8Start, count: 5), in: b, from: ls, to: limit)
+        else { return nil }
         var e = m + 5
         while e < limit && b[e] != 0x20 && b[e] != 0x09 { e += 1 }
         guard e > m + 5 else { return nil }
@@ -138,12 +156,17 @@ public enum MonitorCommandScanner {
 
     /// Whether the first reply after a command is an error (`"error"` before `"return"`).
     static func nextReplyIsError(_ b: UnsafeRawBufferPointer, after: Int, limit: Int) -> Bool {
-        var firstError: Int?, firstReturn: Int?
+        var firstError: Int?
+        var firstReturn: Int?
         for (lit, isError) in [("\"error\"", true), ("'error'", true), ("\"return\"", false), ("'return'", false)] {
             let bytes = Array(lit.utf8)
             let found = bytes.withUnsafeBytes { ByteScan.find($0, in: b, from: after, to: limit) }
             if let found {
-                if isError { firstError = min(firstError ?? found, found) } else { firstReturn = min(firstReturn ?? found, found) }
+                if isError {
+                    firstError = min(firstError ?? found, found)
+                } else {
+                    firstReturn = min(firstReturn ?? found, found)
+                }
             }
         }
         guard let e = firstError else { return false }

@@ -34,7 +34,9 @@ extension FileResult {
             if r.key >= 0 { findings[i].stream = names[Int(r.key)][Int(r.session)] }
         }
         streamRefs = []
-        found.sort { ($0.site.line, $0.site.column, $0.rule, $0.message) < ($1.site.line, $1.site.column, $1.rule, $1.message) }
+        found.sort {
+            ($0.site.line, $0.site.column, $0.rule, $0.message) < ($1.site.line, $1.site.column, $1.rule, $1.message)
+        }
         return found
     }
 
@@ -54,10 +56,15 @@ extension FileResult {
             summary.invalidEvents += 1
             eventsByName[name, default: EventCount()].invalid += 1
         }
-        if findings.count >= maxFindings { omittedFindings += 1; return }
-        findings.append(ReportFinding(
-            file: summary.path, line: f.site.line, column: f.site.column, eventLine: f.site.eventLine, event: f.site.event,
-            rule: f.rule, severity: f.severity, message: f.message, pointer: "", eventHash: f.site.eventHash,
-            sourceLine: f.site.sourceLine, stream: f.stream))
+        if findings.count >= maxFindings {
+            omittedFindings += 1
+            return
+        }
+        findings.append(
+            ReportFinding(
+                file: summary.path, line: f.site.line, column: f.site.column, eventLine: f.site.eventLine,
+                event: f.site.event,
+                rule: f.rule, severity: f.severity, message: f.message, pointer: "", eventHash: f.site.eventHash,
+                sourceLine: f.site.sourceLine, stream: f.stream))
     }
 }

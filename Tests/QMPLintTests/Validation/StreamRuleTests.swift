@@ -31,7 +31,8 @@ enum StreamLint {
 
     /// Lints `text` as one file.
     static func run(text: String, name: String = "t.log") throws -> Run {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qmp-lint-streams-\(getpid())-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "qmp-lint-streams-\(getpid())-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent(name).path
@@ -58,7 +59,8 @@ enum StreamLint {
         for example in rule.nonTriggering {
             let r = try StreamLint.run(text: example + "\n")
             #expect(r.of(id).isEmpty, "\(id) fired on \(example): \(r.of(id))")
-            #expect(r.findings.allSatisfy { $0["severity"] as? String != "error" }, "errors on \(example): \(r.findings)")
+            #expect(
+                r.findings.allSatisfy { $0["severity"] as? String != "error" }, "errors on \(example): \(r.findings)")
         }
     }
 }
@@ -72,7 +74,9 @@ enum StreamLint {
         #expect(f["line"] as? Int == 6)
         #expect(f["severity"] as? String == "error")
         let message = f["message"] as? String ?? ""
-        #expect(message.contains("\"copy-vda\"") && message.contains("\"running\"") && message.contains("\"pending\""), "\(message)")
+        #expect(
+            message.contains("\"copy-vda\"") && message.contains("\"running\"") && message.contains("\"pending\""),
+            "\(message)")
         #expect(f["stream"] as? String == "mon=0x7f3a1c00a2b0")
         // The second monitor's job of the same id is its own (running -> ready is fine).
         #expect(r.findings.allSatisfy { ($0["line"] as? Int) != 7 })
@@ -151,7 +155,8 @@ enum StreamLint {
     @Test func blockIOErrorIsRateLimitedOnlyWhenItHasQOMPath() throws {
         func err(_ us: Int, qomPath: Bool) -> String {
             let path = qomPath ? #""qom-path": "/machine/peripheral/vd0/virtio-backend", "# : ""
-            return #"{"timestamp": {"seconds": 1700000000, "microseconds": \#(us)}, "event": "BLOCK_IO_ERROR", "data": {\#(path)"device": "", "node-name": "n", "operation": "write", "action": "report", "reason": "No space left on device"}}"#
+            return
+                #"{"timestamp": {"seconds": 1700000000, "microseconds": \#(us)}, "event": "BLOCK_IO_ERROR", "data": {\#(path)"device": "", "node-name": "n", "operation": "write", "action": "report", "reason": "No space left on device"}}"#
         }
         let old = (1...3).map { err($0, qomPath: false) }.joined(separator: "\n") + "\n"
         #expect(try StreamLint.run(text: old).of("rate-limit").isEmpty)
@@ -190,7 +195,8 @@ enum StreamLint {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("t.log").path
-        try Data((Array(repeating: stop, count: 50).joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        try Data((Array(repeating: stop, count: 50).joined(separator: "\n") + "\n").utf8).write(
+            to: URL(fileURLWithPath: path))
         var s = LintSettings()
         s.paths = [path]
         s.format = "json"
@@ -198,7 +204,8 @@ enum StreamLint {
         s.progress = false
         s.maxFindings = 10
         _ = LintRunner.run(s)
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: s.output!))) as? [String: Any])
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: s.output!))) as? [String: Any])
         let summary = try #require(report["summary"] as? [String: Any])
         #expect((summary["findingsByRule"] as? [String: Int])?["run-state"] == 49)
         #expect(summary["warnings"] as? Int == 49)
@@ -226,7 +233,9 @@ struct StreamCorpusTests {
     func noStatefulFindings(_ dir: String) throws {
         let r = try StreamLint.run([TestPaths.sharedPath("corpus/transcripts/" + dir)])
         for id in StreamLint.statefulIDs {
-            #expect(r.of(id).isEmpty, "\(id) on \(dir): \(r.of(id).map { "\($0["file"] ?? ""):\($0["line"] ?? "") \($0["message"] ?? "")" })")
+            #expect(
+                r.of(id).isEmpty,
+                "\(id) on \(dir): \(r.of(id).map { "\($0["file"] ?? ""):\($0["line"] ?? "") \($0["message"] ?? "")" })")
         }
     }
 
@@ -245,34 +254,53 @@ struct StreamCorpusTests {
         var out = ""
         var rng = SplitMix(seed: 7)
         var seconds = 1_700_000_000
-        let statuses = ["created", "running", "paused", "ready", "standby", "waiting", "pending", "aborting", "concluded", "null"]
+        let statuses = [
+            "created", "running", "paused", "ready", "standby", "waiting", "pending", "aborting", "concluded", "null",
+        ]
         for i in 0..<6000 {
             let mon = "0x7f00\(rng.next() % 4)"
-            let prefix = "2025-06-02 08:14:00.000+0000: 1: info : qemuMonitorJSONIOProcessLine:235 : QEMU_MONITOR_RECV_EVENT: mon=\(mon) event="
+            let prefix =
+                "2025-06-02 08:14:00.000+0000: 1: info : qemuMonitorJSONIOProcessLine:235 : QEMU_MONITOR_RECV_EVENT: mon=\(mon) event="
             if rng.next() % 10 == 0 { seconds -= Int(rng.next() % 3) } else { seconds += Int(rng.next() % 2) }
             let us = Int(rng.next() % 1_000_000)
             let ts = #"{"timestamp": {"seconds": \#(seconds), "microseconds": \#(us)}, "#
             switch rng.next() % 12 {
             case 0, 1, 2:
-                out += prefix + ts + #""event": "JOB_STATUS_CHANGE", "data": {"status": "\#(statuses[Int(rng.next() % 10)])", "id": "job\#(rng.next() % 3)"}}"# + "\n"
+                out +=
+                    prefix + ts
+                    + #""event": "JOB_STATUS_CHANGE", "data": {"status": "\#(statuses[Int(rng.next() % 10)])", "id": "job\#(rng.next() % 3)"}}"#
+                    + "\n"
             case 3:
                 out += prefix + ts + #""event": "\#(rng.next() % 2 == 0 ? "STOP" : "RESUME")"}"# + "\n"
             case 4:
-                out += prefix + ts + #""event": "SHUTDOWN", "data": {"guest": true, "reason": "guest-shutdown"}}"# + "\n"
+                out +=
+                    prefix + ts + #""event": "SHUTDOWN", "data": {"guest": true, "reason": "guest-shutdown"}}"# + "\n"
             case 5:
-                out += prefix + ts + #""event": "QUORUM_REPORT_BAD", "data": {"type": "read", "node-name": "n\#(rng.next() % 2)", "sector-num": 0, "sectors-count": 1}}"# + "\n"
+                out +=
+                    prefix + ts
+                    + #""event": "QUORUM_REPORT_BAD", "data": {"type": "read", "node-name": "n\#(rng.next() % 2)", "sector-num": 0, "sectors-count": 1}}"#
+                    + "\n"
             case 6:
-                out += "2025-06-02 08:14:00.002+0000: 1: info : qemuMonitorSend:981 : QEMU_MONITOR_SEND_MSG: mon=\(mon) msg={\"execute\":\"device_del\",\"arguments\":{\"id\":\"dev\(rng.next() % 5)\"},\"id\":\"libvirt-\(i)\"}\n"
+                out +=
+                    "2025-06-02 08:14:00.002+0000: 1: info : qemuMonitorSend:981 : QEMU_MONITOR_SEND_MSG: mon=\(mon) msg={\"execute\":\"device_del\",\"arguments\":{\"id\":\"dev\(rng.next() % 5)\"},\"id\":\"libvirt-\(i)\"}\n"
             case 7:
-                out += prefix + ts + #""event": "DEVICE_DELETED", "data": {"device": "dev\#(rng.next() % 5)", "path": "/machine/peripheral/x"}}"# + "\n"
+                out +=
+                    prefix + ts
+                    + #""event": "DEVICE_DELETED", "data": {"device": "dev\#(rng.next() % 5)", "path": "/machine/peripheral/x"}}"#
+                    + "\n"
             case 8 where rng.next() % 8 == 0:
-                out += "2025-06-02 08:14:02.001+0000: 1: info : qemuMonitorIOProcess:447 : QEMU_MONITOR_IO_PROCESS: mon=\(mon) buf={\"QMP\": {\"version\": {\"qemu\": {\"micro\": 0, \"minor\": 2, \"major\": 8}, \"package\": \"\"}, \"capabilities\": []}}\n"
+                out +=
+                    "2025-06-02 08:14:02.001+0000: 1: info : qemuMonitorIOProcess:447 : QEMU_MONITOR_IO_PROCESS: mon=\(mon) buf={\"QMP\": {\"version\": {\"qemu\": {\"micro\": 0, \"minor\": 2, \"major\": 8}, \"package\": \"\"}, \"capabilities\": []}}\n"
             case 9:
-                out += #"{"timestamp": {"seconds": \#(seconds), "microseconds": \#(us)}, "event": "\#(rng.next() % 2 == 0 ? "STOP" : "RESET")", "data": {"guest": false, "reason": "host-qmp-system-reset"}}"# + "\n"
+                out +=
+                    #"{"timestamp": {"seconds": \#(seconds), "microseconds": \#(us)}, "event": "\#(rng.next() % 2 == 0 ? "STOP" : "RESET")", "data": {"guest": false, "reason": "host-qmp-system-reset"}}"#
+                    + "\n"
             case 10 where rng.next() % 20 == 0:
                 out += #"{"execute": "qmp_capabilities"}"# + "\n"
             default:
-                out += "2025-06-02 08:14:00.000+0000: 1: debug : virObjectRef:400 : OBJECT_REF: obj=0x55 noise line \(i) " + String(repeating: "x", count: Int(rng.next() % 200)) + "\n"
+                out +=
+                    "2025-06-02 08:14:00.000+0000: 1: debug : virObjectRef:400 : OBJECT_REF: obj=0x55 noise line \(i) "
+                    + String(repeating: "x", count: Int(rng.next() % 200)) + "\n"
             }
         }
         return out
@@ -319,7 +347,9 @@ struct StreamCorpusTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let corpus = dir.appendingPathComponent("corpus.log").path
-        let gen = AnswerKeyTests.run([TestPaths.sharedPath("bench/gen_corpus.py"), "--seed", "21", "--size-mb", "1", "--out", corpus])
+        let gen = AnswerKeyTests.run([
+            TestPaths.sharedPath("bench/gen_corpus.py"), "--seed", "21", "--size-mb", "1", "--out", corpus,
+        ])
         try #require(gen.0 == 0, "gen_corpus failed: \(gen.1)")
         try Self.compare(corpus)
     }

@@ -104,7 +104,10 @@ public struct StreamAnalysis: Sendable {
     var findings: [StreamFinding] = []
     /// Findings listed at most (the rest are counted in `omitted`).
     var maxFindings = Int.max
-    struct Omitted: Sendable { var severity: Severity; var count = 0 }
+    struct Omitted: Sendable {
+        var severity: Severity
+        var count = 0
+    }
     var omitted: [String: Omitted] = [:]
     /// Per event name: events made invalid by an omitted error finding.
     var omittedInvalid: [String: Int] = [:]
@@ -115,7 +118,9 @@ public struct StreamAnalysis: Sendable {
         let k = key ?? ""
         if let i = keyIndex[k] { return i }
         let i = Int32(keys.count)
-        keys.append(k); keyIndex[k] = i; streams.append(LocalStream())
+        keys.append(k)
+        keyIndex[k] = i
+        streams.append(LocalStream())
         return i
     }
 
@@ -127,8 +132,10 @@ public struct StreamAnalysis: Sendable {
 
     static func isVirsh(_ key: String) -> Bool { key.hasPrefix("domain ") }
 
-    mutating func report(_ rule: String, _ severity: Severity?, _ message: @autoclosure () -> String,
-                         _ site: () -> StreamSite, _ ref: StreamRef) {
+    mutating func report(
+        _ rule: String, _ severity: Severity?, _ message: @autoclosure () -> String,
+        _ site: () -> StreamSite, _ ref: StreamRef
+    ) {
         guard let severity else { return }
         if findings.count >= maxFindings {
             // Counted, not listed (a crafted input can make millions).
@@ -139,7 +146,8 @@ public struct StreamAnalysis: Sendable {
             }
             return
         }
-        findings.append(StreamFinding(rule: rule, severity: severity, message: message(), site: site(), ref: ref, stream: nil))
+        findings.append(
+            StreamFinding(rule: rule, severity: severity, message: message(), site: site(), ref: ref, stream: nil))
     }
 
     // MARK: - Input, in text order
@@ -186,8 +194,10 @@ public struct StreamAnalysis: Sendable {
         guard !rejected, let severity = severities.unplugUnconfirmed else { return }
         if streams[i].state.pending.contains(where: { $0.id == id }) { return }
         let ref = StreamRef(key: Int32(i), session: streams[i].session)
-        streams[i].state.pending.append(PendingUnplug(id: id, severity: severity, site: site(), ref: ref, stream: nil,
-                                                      eventsAt: streams[i].events, followed: false))
+        streams[i].state.pending.append(
+            PendingUnplug(
+                id: id, severity: severity, site: site(), ref: ref, stream: nil,
+                eventsAt: streams[i].events, followed: false))
     }
 
     /// An event; `site` is made only when a finding or a deferred check needs it.
@@ -202,7 +212,9 @@ public struct StreamAnalysis: Sendable {
         var cached: StreamSite?
         func site() -> StreamSite {
             if let cached { return cached }
-            let made = makeSite(); cached = made; return made
+            let made = makeSite()
+            cached = made
+            return made
         }
         s.state.active = true
         s.events += 1
@@ -215,7 +227,9 @@ public struct StreamAnalysis: Sendable {
             if deferring && !s.timeSeen {
                 s.deferred.append(.time(t, site()))
             } else if let prev = s.state.lastTime, t < prev {
-                report(TimestampRegressionRule.rule.id, sv.timestampRegression, Self.regressionMessage(e.name, t, prev), site, ref)
+                report(
+                    TimestampRegressionRule.rule.id, sv.timestampRegression, Self.regressionMessage(e.name, t, prev),
+                    site, ref)
             }
             s.timeSeen = true
             s.state.lastTime = t
@@ -242,7 +256,8 @@ public struct StreamAnalysis: Sendable {
             if sv.jobTransition != nil {
                 if let prev = s.state.jobs[id] {
                     if JobStateMachine.allows(from: prev, to: status) == false {
-                        report(JobTransitionRule.rule.id, sv.jobTransition, Self.jobMessage(id, prev, status), site, ref)
+                        report(
+                            JobTransitionRule.rule.id, sv.jobTransition, Self.jobMessage(id, prev, status), site, ref)
                     }
                 } else if deferring {
                     s.deferred.append(.job(id: id, status: status, site()))
@@ -254,7 +269,9 @@ public struct StreamAnalysis: Sendable {
             if !late.isEmpty {
                 if let status = s.state.jobs[id] {
                     if late.contains(status) {
-                        report(BlockJobStatusRule.rule.id, sv.blockJobStatus, Self.blockJobMessage(e.name, id, status), site, ref)
+                        report(
+                            BlockJobStatusRule.rule.id, sv.blockJobStatus, Self.blockJobMessage(e.name, id, status),
+                            site, ref)
                     }
                 } else if deferring {
                     s.deferred.append(.blockJob(id: id, event: e.name, site()))
@@ -321,7 +338,8 @@ public struct StreamAnalysis: Sendable {
 
     static func seconds(_ a: EventTime, _ b: EventTime) -> String {
         let us = (a.seconds - b.seconds) * 1_000_000 + (a.microseconds - b.microseconds)
-        let whole = us / 1_000_000, frac = abs(us % 1_000_000)
+        let whole = us / 1_000_000
+        let frac = abs(us % 1_000_000)
         var f = String(frac)
         while f.count < 6 { f = "0" + f }
         return "\(us < 0 && whole == 0 ? "-" : "")\(whole).\(f) s"
@@ -350,7 +368,8 @@ public struct StreamAnalysis: Sendable {
     }
 
     static func runMessage(_ name: String) -> String {
-        name == "STOP" ? "STOP while the VM is already stopped (no RESUME since the last STOP)"
+        name == "STOP"
+            ? "STOP while the VM is already stopped (no RESUME since the last STOP)"
             : "RESUME while the VM is already running (no STOP since the last RESUME)"
     }
 
@@ -371,7 +390,8 @@ public struct StreamCarry: Sendable {
         var out: [StreamFinding] = []
         func shifted(_ s: StreamSite) -> StreamSite {
             var s = s
-            s.line += lineShift; s.eventLine += lineShift
+            s.line += lineShift
+            s.eventLine += lineShift
             return s
         }
         let sv = range.severities
@@ -383,33 +403,45 @@ public struct StreamCarry: Sendable {
             let sessionName = StreamName.make(key: key, session: c.session)
             func report(_ rule: String, _ severity: Severity?, _ message: String, _ site: StreamSite) {
                 guard let severity else { return }
-                out.append(StreamFinding(rule: rule, severity: severity, message: message, site: shifted(site), ref: .none, stream: sessionName))
+                out.append(
+                    StreamFinding(
+                        rule: rule, severity: severity, message: message, site: shifted(site), ref: .none,
+                        stream: sessionName))
             }
             // Checks against the carried state, in text order.
             for d in local.deferred {
                 switch d {
                 case .time(let t, let site):
                     if let prev = c.state.lastTime, t < prev {
-                        report(TimestampRegressionRule.rule.id, sv.timestampRegression,
-                               StreamAnalysis.regressionMessage(site.event ?? "event", t, prev), site)
+                        report(
+                            TimestampRegressionRule.rule.id, sv.timestampRegression,
+                            StreamAnalysis.regressionMessage(site.event ?? "event", t, prev), site)
                     }
                 case .rate(let rk, let t, let index, let name, let site):
                     let times = c.state.rates[rk] ?? []
                     // The event two before: two back in the carried state, or its last one.
                     let back = times.count - 2 + index
                     if back >= 0, back < times.count, StreamAnalysis.tooFast(t, times[back]) {
-                        report(RateLimitRule.rule.id, sv.rateLimit, StreamAnalysis.rateMessage(name, rk, t, times[back]), site)
+                        report(
+                            RateLimitRule.rule.id, sv.rateLimit, StreamAnalysis.rateMessage(name, rk, t, times[back]),
+                            site)
                     }
                 case .job(let id, let status, let site):
                     if let prev = c.state.jobs[id], JobStateMachine.allows(from: prev, to: status) == false {
-                        report(JobTransitionRule.rule.id, sv.jobTransition, StreamAnalysis.jobMessage(id, prev, status), site)
+                        report(
+                            JobTransitionRule.rule.id, sv.jobTransition, StreamAnalysis.jobMessage(id, prev, status),
+                            site)
                     }
                 case .blockJob(let id, let name, let site):
                     if let status = c.state.jobs[id], JobStateMachine.statusesTooLate(for: name).contains(status) {
-                        report(BlockJobStatusRule.rule.id, sv.blockJobStatus, StreamAnalysis.blockJobMessage(name, id, status), site)
+                        report(
+                            BlockJobStatusRule.rule.id, sv.blockJobStatus,
+                            StreamAnalysis.blockJobMessage(name, id, status), site)
                     }
                 case .run(let name, let site):
-                    if c.state.lastRun == name { report(RunStateRule.rule.id, sv.runState, StreamAnalysis.runMessage(name), site) }
+                    if c.state.lastRun == name {
+                        report(RunStateRule.rule.id, sv.runState, StreamAnalysis.runMessage(name), site)
+                    }
                 case .guestActivity(let name, let site):
                     if c.state.shutDown == true {
                         report(RunStateRule.rule.id, sv.runState, StreamAnalysis.afterShutdownMessage(name), site)
@@ -439,14 +471,19 @@ public struct StreamCarry: Sendable {
             if local.sawBoundary {
                 if !ineffective {
                     for p in c.state.pending where p.followed {
-                        out.append(StreamFinding(rule: UnplugUnconfirmedRule.rule.id, severity: p.severity,
-                                                 message: StreamAnalysis.unplugMessage(p.id), site: p.site, ref: .none, stream: p.stream))
+                        out.append(
+                            StreamFinding(
+                                rule: UnplugUnconfirmedRule.rule.id, severity: p.severity,
+                                message: StreamAnalysis.unplugMessage(p.id), site: p.site, ref: .none, stream: p.stream)
+                        )
                     }
                 }
                 for p in local.closedFirstSegment where !c.state.pending.contains(where: { $0.id == p.id }) {
-                    out.append(StreamFinding(rule: UnplugUnconfirmedRule.rule.id, severity: p.severity,
-                                             message: StreamAnalysis.unplugMessage(p.id), site: shifted(p.site), ref: .none,
-                                             stream: names[names.count - 1][0]))
+                    out.append(
+                        StreamFinding(
+                            rule: UnplugUnconfirmedRule.rule.id, severity: p.severity,
+                            message: StreamAnalysis.unplugMessage(p.id), site: shifted(p.site), ref: .none,
+                            stream: names[names.count - 1][0]))
                 }
                 c.session = c.session + Int(local.session) - (ineffective ? 1 : 0)
                 c.state = local.state
@@ -483,8 +520,10 @@ public struct StreamCarry: Sendable {
         var out: [StreamFinding] = []
         for key in streams.keys.sorted() {
             for p in streams[key]!.state.pending where p.followed {
-                out.append(StreamFinding(rule: UnplugUnconfirmedRule.rule.id, severity: p.severity,
-                                         message: StreamAnalysis.unplugMessage(p.id), site: p.site, ref: .none, stream: p.stream))
+                out.append(
+                    StreamFinding(
+                        rule: UnplugUnconfirmedRule.rule.id, severity: p.severity,
+                        message: StreamAnalysis.unplugMessage(p.id), site: p.site, ref: .none, stream: p.stream))
             }
             streams[key]!.state.pending = []
         }

@@ -9,7 +9,10 @@ public struct StreamEvent {
     /// `data` members the rules read (job id, status, device, node-name, ...), by member name.
     public var members: [String: String]
     public init(name: String, key: String?, time: EventTime?, members: [String: String] = [:]) {
-        self.name = name; self.key = key; self.time = time; self.members = members
+        self.name = name
+        self.key = key
+        self.time = time
+        self.members = members
     }
 
     /// The `data` members the stateful rules read, per event name (nil: none).
