@@ -67,7 +67,8 @@ struct ConfigBaselineSchemaCLITests {
         // Lines inserted before the known events, and one new defect.
         let log = dir.appendingPathComponent("host.log")
         let old = try String(contentsOf: log, encoding: .utf8)
-        let moved = "noise\nmore noise\n" + old + #"{"timestamp": {"seconds": 1, "microseconds": 1}, "event": "SHUTDOWN", "data": {"guest": "yes", "reason": "host-qmp-quit"}}"# + "\n"
+        // (Timestamped after the log's last event: an older one is a timestamp-regression too.)
+        let moved = "noise\nmore noise\n" + old + #"{"timestamp": {"seconds": 1748852999, "microseconds": 1}, "event": "SHUTDOWN", "data": {"guest": "yes", "reason": "host-qmp-quit"}}"# + "\n"
         try moved.write(to: log, atomically: true, encoding: .utf8)
         let r = try CLI.run(["--no-config", "--baseline", "known.json", "--format", "csv", "host.log"], cwd: dir)
         #expect(r.stderr.contains("9 findings suppressed"), "\(r.stderr)")

@@ -16,7 +16,22 @@ public struct FileResult: Sendable {
     /// Findings counted in the totals but not listed, past `FileLinter.Options.maxFindings`.
     public var omittedFindings = 0
     public var nonEvents: [NonEventKind: Int] = [:]
+    /// Per finding (until streams are resolved): its stream within the range read.
+    var streamRefs: [StreamRef] = []
+    /// The stateful rules' view of the range read, until it is merged (`resolveStreams`).
+    var streamAnalysis: StreamAnalysis?
+    /// Stream state after the ranges merged so far.
+    var streamCarry = StreamCarry()
+    /// `FileLinter.Options.maxFindings` of the run.
+    var maxFindings = Int.max
     public init(path: String) { summary = FileSummary(path: path) }
+}
+
+/// The bounds and text of the line of the last stream site (shared with the sites' closures).
+final class SiteLineCache {
+    var start = -1
+    var end = -1
+    var text = ""
 }
 
 /// Input buffers mapped straight from the kernel and returned to it when done, so worker
@@ -110,6 +125,8 @@ public struct FileLinter<Provider: CheckerProvider> {
                 sink = Sink(checker: checker, path: displayPath)
                 sink.captureSourceLines = options.captureSourceLines
                 sink.maxFindings = options.maxFindings
+                sink.result.maxFindings = options.maxFindings
+                sink.streams.maxFindings = options.maxFindings
                 sink.result.summary.schema = choice
                 processFrom = h
                 sink.lines.anchor = h
@@ -125,8 +142,14 @@ public struct FileLinter<Provider: CheckerProvider> {
             var processedUpTo = to
             if to > processFrom || atEOF {
                 sink.buffer = ro
+                sink.commands.removeAll(keepingCapacity: true)
+                sink.commandCursor = 0
+                MonitorCommandScanner.scan(ro, from: processFrom, to: to, dataEnd: dataEnd, into: &sink.commands)
                 let outcome = extractor.scan(ro, floor: 0, from: processFrom, to: to, dataEnd: dataEnd, atEOF: atEOF, sink: &sink)
                 if case .needMore(let r) = outcome { processedUpTo = max(r, processFrom) }
+                // Commands past `processedUpTo` are found again with the lines they are on.
+                sink.flushCommands(before: processedUpTo)
+                sink.commands.removeAll(keepingCapacity: true)
             }
             if atEOF && processedUpTo >= to {
                 sink.lines.advance(ro, to: dataEnd)
@@ -176,6 +199,7 @@ public struct FileLinter<Provider: CheckerProvider> {
             processFrom = processedUpTo - keepFrom
         }
         var result = sink.finish()
+        result.streamAnalysis?.finishRange()
         result.summary.bytes = totalBytes
         result.newlines = sink.lines.line - 1
         result.summary.lines = result.newlines + (totalBytes > 0 && lastByte != 0x0A ? 1 : 0)
@@ -230,27 +254,114 @@ public struct FileLinter<Provider: CheckerProvider> {
         /// Bounds of the line of the previous finding (findings cluster on long lines).
         var lineCache: (start: Int, end: Int) = (-1, -1)
         var lineText = ""
-        var buffer = UnsafeRawBufferPointer(start: nil, count: 0) { didSet { lineCache = (-1, -1) } }
+        var buffer = UnsafeRawBufferPointer(start: nil, count: 0) { didSet { lineCache = (-1, -1); siteLines.start = -1; siteLines.end = -1 } }
+        /// The line of the previous stream site (many events may share one very long line).
+        let siteLines = SiteLineCache()
         let path: String
+        /// The stateful rules (severities from the checker).
+        var streams: StreamAnalysis
+        /// Commands of the buffer part being scanned, in text order, handed to `streams` in turn
+        /// with the events.
+        var commands: [MonitorCommand] = []
+        var commandCursor = 0
+        /// The last stream key read, with its text (libvirt logs repeat one monitor for a long time).
+        var lastKey: (bytes: [UInt8], key: String)?
 
         init(checker: Checker, path: String) {
             self.checker = checker
             self.path = path
             result = FileResult(path: path)
+            let severities = StatefulSeverities { [checker] in checker.severity(of: $0) }
+            streams = StreamAnalysis(severities: severities)
+        }
+
+        /// Hands the commands before `offset` to the stream analysis.
+        mutating func flushCommands(before offset: Int) {
+            while commandCursor < commands.count && commands[commandCursor].start < offset {
+                let c = commands[commandCursor]
+                commandCursor += 1
+                switch c.kind {
+                case .greeting, .capabilities:
+                    streams.boundary(key: c.key)
+                case .deviceDel(let id, let rejected):
+                    let buffer = buffer, lines = lines, capture = captureSourceLines, cache = siteLines
+                    streams.deviceDel(id: id, rejected: rejected, key: c.key) {
+                        let le = ByteScan.lineEnd(buffer, c.start, limit: buffer.count)
+                        return Self.site(buffer, lines, capture, cache, at: c.start, eventLine: lines.line(of: c.start, buffer),
+                                         event: nil, hash: StableHash.hex(ofBytes: UnsafeRawBufferPointer(rebasing: buffer[c.start..<le])),
+                                         invalid: false)
+                    }
+                }
+            }
+        }
+
+        static func site(_ buffer: UnsafeRawBufferPointer, _ lines: LineTracker, _ captureSourceLines: Bool, _ cache: SiteLineCache,
+                         at offset: Int, eventLine: Int, event: String?, hash: String, invalid: Bool) -> StreamSite {
+            if !(offset >= cache.start && offset < cache.end) {
+                let ls = ByteScan.lineStart(buffer, offset)
+                let end = ByteScan.lineEnd(buffer, offset, limit: buffer.count)
+                var le = end
+                if le > ls && buffer[le - 1] == ByteScan.cr { le -= 1 }
+                cache.text = captureSourceLines ? String(decoding: UnsafeRawBufferPointer(rebasing: buffer[ls..<min(le, ls + 400)]), as: UTF8.self) : ""
+                cache.start = ls
+                cache.end = max(end, ls + 1)
+            }
+            return StreamSite(line: lines.line(of: offset, buffer), column: offset - cache.start + 1, eventLine: eventLine,
+                              event: event, eventHash: hash, sourceLine: cache.text, invalid: invalid)
+        }
+
+        /// The stream key an event's text names: `mon=0x..` (libvirt) or `domain NAME` (virsh).
+        mutating func streamKey(of event: ExtractedEvent) -> String? {
+            guard let r = event.stream else { return nil }
+            let bytes = UnsafeRawBufferPointer(rebasing: buffer[r])
+            if let last = lastKey, last.bytes.elementsEqual(bytes) { return last.key }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let key: String
+            if case .record = event.envelope { key = "domain " + text } else { key = "mon=" + text }
+            lastKey = (Array(bytes), key)
+            return key
+        }
+
+        /// The `data` members the stateful rules read from this event.
+        func streamMembers(of event: ExtractedEvent, name: String, _ tape: JSONTape) -> [String: String] {
+            guard let wanted = StreamEvent.membersRead(by: name) else { return [:] }
+            var data: Int?
+            switch event.envelope {
+            case .json(let root): data = tape.member(root, "data")
+            case .record(_, _, let d, _): data = d
+            }
+            guard let data, tape[data].kind == .object else { return [:] }
+            var out: [String: String] = [:]
+            for m in wanted {
+                if let n = tape.member(data, m), tape[n].kind == .string { out[m] = tape.string(n) }
+            }
+            return out
         }
 
         mutating func event(_ event: ExtractedEvent, tape: JSONTape) {
+            flushCommands(before: event.start)
             lines.advance(buffer, to: event.start)
             raw.removeAll(keepingCapacity: true)
             let name = checker.check(event, tape: tape, findings: &raw) ?? "<no name>"
             result.summary.events += 1
             var invalid = false
+            let key = streamKey(of: event)
+            let ref = streams.ref(for: key)
             if !raw.isEmpty {
                 let eventLine = lines.line
                 let hash = StableHash.hex(ofBytes: UnsafeRawBufferPointer(rebasing: buffer[event.start..<event.end]))
                 for f in raw {
                     if f.severity == .error { invalid = true }
-                    add(f, eventLine: eventLine, event: name, hash: hash)
+                    add(f, eventLine: eventLine, event: name, hash: hash, ref: ref)
+                }
+            }
+            do {
+                let e = StreamEvent(name: name, key: key, time: timestamp(of: event, tape), members: streamMembers(of: event, name: name, tape))
+                let start = event.start, end = event.end, eventLine = lines.line, wasInvalid = invalid
+                let buffer = buffer, lines = lines, capture = captureSourceLines, cache = siteLines
+                streams.event(e) {
+                    Self.site(buffer, lines, capture, cache, at: start, eventLine: eventLine, event: name,
+                         hash: StableHash.hex(ofBytes: UnsafeRawBufferPointer(rebasing: buffer[start..<end])), invalid: wasInvalid)
                 }
             }
             result.eventsByName[name, default: EventCount()].total += 1
@@ -277,7 +388,7 @@ public struct FileLinter<Provider: CheckerProvider> {
             }
         }
 
-        mutating func add(_ f: RawFinding, eventLine: Int, event: String?, hash: String) {
+        mutating func add(_ f: RawFinding, eventLine: Int, event: String?, hash: String, ref: StreamRef = .none) {
             result.findingsByRule[f.rule, default: 0] += 1
             switch f.severity {
             case .error: result.summary.errors += 1
@@ -297,6 +408,7 @@ public struct FileLinter<Provider: CheckerProvider> {
             }
             let ls = lineCache.start
             let source = lineText
+            result.streamRefs.append(ref)
             result.findings.append(ReportFinding(
                 file: path, line: line, column: f.offset - ls + 1, eventLine: eventLine, event: event,
                 rule: f.rule, severity: f.severity, message: f.message, pointer: f.pointer,
@@ -331,6 +443,10 @@ public struct FileLinter<Provider: CheckerProvider> {
                 ?? "\(path): an object or line longer than \(limit >> 20) MiB near line \(lines.line(of: offset, buffer)) was examined only in part"
         }
 
-        mutating func finish() -> FileResult { result }
+        mutating func finish() -> FileResult {
+            var r = result
+            r.streamAnalysis = streams
+            return r
+        }
     }
 }

@@ -81,12 +81,14 @@ public struct Linter<Provider: CheckerProvider> {
         while k < parts.count {
             var merged = parts[k]
             parts[k] = FileResult(path: "")
+            merged.beginStreams()
             var j = k + 1
             while j < parts.count && items[j].file == items[k].file {
                 merged.append(parts[j])
                 parts[j] = FileResult(path: "")
                 j += 1
             }
+            merged.finishStreams()
             results.append(merged)
             k = j
         }
@@ -167,6 +169,11 @@ extension FileResult {
     /// Appends the result of the range that follows this one in the same file.
     mutating func append(_ next: FileResult) {
         let shift = newlines
+        var next = next
+        var carry = streamCarry
+        let streamFindings = next.resolveStreams(&carry, lineShift: shift)
+        streamCarry = carry
+        defer { for f in streamFindings { addStreamFinding(f) } }
         for var f in next.findings {
             f.line += shift
             f.eventLine += shift

@@ -112,6 +112,7 @@ public enum JSONReporter: Reporter {
         w.member("severity", f.severity.rawValue)
         w.member("message", f.message)
         w.member("pointer", f.pointer)
+        w.member("stream", f.stream)
         w.endObject()
     }
 }

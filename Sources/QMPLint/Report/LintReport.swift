@@ -18,12 +18,17 @@ public struct ReportFinding: Sendable, Equatable {
     public var eventHash: String
     /// The text of the line `line` (for the caret display), trimmed to a sane length; may be empty.
     public var sourceLine: String
+    /// The stream (QEMU monitor session) the event belongs to, when known: `mon=0x7f..` of a
+    /// libvirt log, `domain vm1` of virsh output, `session N` of a raw transcript; later sessions
+    /// of the same monitor add ` session N`.
+    public var stream: String?
 
     public init(file: String, line: Int, column: Int, eventLine: Int, event: String?, rule: String,
-                severity: Severity, message: String, pointer: String, eventHash: String, sourceLine: String) {
+                severity: Severity, message: String, pointer: String, eventHash: String, sourceLine: String,
+                stream: String? = nil) {
         self.file = file; self.line = line; self.column = column; self.eventLine = eventLine
         self.event = event; self.rule = rule; self.severity = severity; self.message = message
-        self.pointer = pointer; self.eventHash = eventHash; self.sourceLine = sourceLine
+        self.pointer = pointer; self.eventHash = eventHash; self.sourceLine = sourceLine; self.stream = stream
     }
 
     /// The report order: file, line, column, rule, then message.

@@ -102,7 +102,8 @@ public enum ReportMerging {
                         file: str(f, "file") ?? "", line: int(f, "line") ?? 0, column: int(f, "column") ?? 0,
                         eventLine: int(f, "eventLine") ?? 0, event: str(f, "event"), rule: str(f, "rule") ?? "",
                         severity: Severity(rawValue: str(f, "severity") ?? "") ?? .error, message: str(f, "message") ?? "",
-                        pointer: str(f, "pointer") ?? "", eventHash: str(f, "eventHash") ?? "", sourceLine: ""))
+                        pointer: str(f, "pointer") ?? "", eventHash: str(f, "eventHash") ?? "", sourceLine: "",
+                        stream: str(f, "stream")))
                 }
             }
             return LintReport(toolVersion: str(node(0, "tool") ?? 0, "version") ?? "",

@@ -1,7 +1,8 @@
 /// Every rule qmp-lint knows, in a stable order; `qmp-lint rules` prints this list and
 /// configuration validates rule ids against it.
 public enum RuleCatalog {
-    /// All rules, envelope rules first, then data rules, then schema-feature rules.
+    /// All rules, envelope rules first, then data rules, then schema-feature rules, then the
+    /// stateful rules that follow each stream (`StreamAnalysis`).
     public static let all: [RuleDescription] = RuleID.allCases.map(\.rule)
 
     /// The rule with this id, or nil.
@@ -19,6 +20,7 @@ enum RuleID: Int, CaseIterable, Sendable {
     case unexpectedEnvelopeMember, unknownEvent, missingData, emptyData
     case missingMember, unexpectedMember, typeMismatch, enumValue, integerRange, duplicateKey
     case deprecatedEvent, deprecatedMember, deprecatedValue, unstableMember, conditionalEvent
+    case jobTransition, blockJobStatus, timestampRegression, rateLimit, runState, unplugUnconfirmed
 
     var type: any ValidationRule.Type {
         switch self {
@@ -41,6 +43,12 @@ enum RuleID: Int, CaseIterable, Sendable {
         case .deprecatedValue: DeprecatedValueRule.self
         case .unstableMember: UnstableMemberRule.self
         case .conditionalEvent: ConditionalEventRule.self
+        case .jobTransition: JobTransitionRule.self
+        case .blockJobStatus: BlockJobStatusRule.self
+        case .timestampRegression: TimestampRegressionRule.self
+        case .rateLimit: RateLimitRule.self
+        case .runState: RunStateRule.self
+        case .unplugUnconfirmed: UnplugUnconfirmedRule.self
         }
     }
 
@@ -51,6 +59,9 @@ enum RuleID: Int, CaseIterable, Sendable {
         guard let r = RuleID.allCases.first(where: { $0.id == id }) else { return nil }
         self = r
     }
+
+    /// Rules checked across the events of a stream (after a file's ranges are merged), not per event.
+    var isStateful: Bool { rawValue >= RuleID.jobTransition.rawValue }
 
     /// Rules whose finding means "this value does not match the type" (used to try alternates).
     var isStructural: Bool {

@@ -35,6 +35,9 @@ struct AnswerKeyTests {
         s.jobs = jobs
         s.splitThreshold = split
         s.progress = false
+        // The key lists per-event defects; the generator draws job statuses at random, which
+        // job-transition (an error) rightly flags.
+        s.disabledRules = ["job-transition"]
         let status = LintRunner.run(s)
         #expect(status == .findings)
         let check = Self.run([TestPaths.sharedPath("bench/check_report.py"), corpus + ".key.json", s.output!])

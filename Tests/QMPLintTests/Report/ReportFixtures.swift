@@ -50,7 +50,7 @@ enum ReportFixtures {
                 file: "logs/vm one.log", line: 2, column: column(of: "{\"reference", in: vmLine2), eventLine: 2,
                 event: "QUORUM_FAILURE", rule: "missing-member", severity: .error,
                 message: "member 'sectors-count' is missing", pointer: "/data/sectors-count",
-                eventHash: StableHash.hex(of: vmLine2), sourceLine: vmLine2),
+                eventHash: StableHash.hex(of: vmLine2), sourceLine: vmLine2, stream: "mon=0x7f2a"),
             ReportFinding(
                 file: "logs/vm one.log", line: 9, column: column(of: "\"id\": \"b", in: vmLine9), eventLine: 9,
                 event: "DEVICE_DELETED", rule: "duplicate-key", severity: .error,

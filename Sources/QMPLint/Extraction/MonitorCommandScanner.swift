@@ -1,0 +1,175 @@
+/// A command or greeting found in a transcript that matters to streams: where a new QEMU session
+/// starts, and `device_del` requests.
+public struct MonitorCommand: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// A QMP greeting (`{"QMP": ...}` or the iotests `QMP_VERSION` placeholder).
+        case greeting
+        /// `qmp_capabilities`: the client starts a session.
+        case capabilities
+        /// `device_del` of `id` (an id or a QOM path); `rejected` when the next reply is an error.
+        case deviceDel(id: String, rejected: Bool)
+    }
+    public var kind: Kind
+    /// Offset of the object's `{` (or the placeholder) in the scanned buffer.
+    public var start: Int
+    /// `mon=0x...` of the libvirt record carrying it, nil otherwise.
+    public var key: String?
+}
+
+/// Finds the commands and greetings that delimit QEMU sessions (`{"QMP": ...}`, the iotests
+/// `QMP_VERSION` placeholder, `qmp_capabilities`) and the `device_del` requests, which the
+/// event scan does not see (they hold no `event` marker).
+///
+/// A few rare needles searched with memchr; a hit is accepted only in command shape (the name is
+/// the value of `execute`), so prose naming the command is ignored.
+public enum MonitorCommandScanner {
+    /// Appends, in text order, the commands starting in `b[from..<to]`; objects may run to `dataEnd`.
+    public static func scan(
+        _ b: UnsafeRawBufferPointer, from: Int, to: Int, dataEnd: Int, into out: inout [MonitorCommand]
+    ) {
+        let start = out.count
+        // Line bounds of the previous hit: many hits on one very long line look its start up once.
+        var line = (start: -1, end: -1)
+        func lineStart(_ hit: Int) -> Int {
+            if hit >= line.start && hit < line.end { return line.start }
+            line = (ByteScan.lineStart(b, hit, floor: 0), ByteScan.lineEnd(b, hit, limit: dataEnd))
+            return line.start
+        }
+        find("QMP", b, from, to, dataEnd) { hit in
+            let ls = lineStart(hit)
+            if ByteScan.matches(b, at: hit, "QMP_VERSION", limit: dataEnd) {
+                // The placeholder alone on its line (possibly inside braces of a pretty greeting).
+                if onlySpace(b, ls, hit), onlySpace(b, hit + 11, line.end) {
+                    out.append(MonitorCommand(kind: .greeting, start: hit, key: nil))
+                }
+                return
+            }
+            // `{"QMP":` (any quotes and spaces).
+            guard hit > ls, b[hit - 1] == 0x22 || b[hit - 1] == 0x27, hit + 3 < dataEnd, b[hit + 3] == b[hit - 1] else {
+                return
+            }
+            var p = hit - 2
+            while p >= ls && ByteScan.isSpace(b[p]) { p -= 1 }
+            guard p >= ls, b[p] == 0x7B else { return }
+            out.append(MonitorCommand(kind: .greeting, start: p, key: monitorKey(b, ls, p)))
+        }
+        find("qmp_capabilities", b, from, to, dataEnd) { hit in
+            let ls = lineStart(hit)
+            guard let brace = commandStart(b, hit, lineStart: ls) else { return }
+            out.append(MonitorCommand(kind: .capabilities, start: brace, key: monitorKey(b, ls, brace)))
+        }
+        find("device_del", b, from, to, dataEnd) { hit in
+            let ls = lineStart(hit)
+            guard let brace = commandStart(b, hit, lineStart: ls) else { return }
+            var tape = JSONTape()
+            let limit = min(dataEnd, hit + (64 << 10))
+            guard
+                case .success(let end) = JSONParser.parseValue(
+                    b, from: brace, limit: limit, options: .lenient, into: &tape),
+                tape[0].kind == .object,
+                let exec = tape.member(0, "execute") ?? tape.member(0, "exec-oob"), tape[exec].kind == .string,
+                tape.string(exec) == "device_del",
+                let args = tape.member(0, "arguments"), tape[args].kind == .object,
+                let idNode = tape.member(args, "id"), tape[idNode].kind == .string
+            else { return }
+            out.append(
+                MonitorCommand(
+                    kind: .deviceDel(
+                        id: tape.string(idNode),
+                        rejected: nextReplyIsError(b, after: end, limit: min(dataEnd, end + 8192))),
+                    start: brace, key: monitorKey(b, ls, brace)))
+        }
+        if out.count - start > 1 {
+            out[start...].sort { $0.start < $1.start }
+        }
+    }
+
+    /// Calls `body` with each occurrence of `needle` starting in `b[from..<to]` (read up to `dataEnd`).
+    static func find(
+        _ needle: StaticString, _ b: UnsafeRawBufferPointer, _ from: Int, _ to: Int, _ dataEnd: Int,
+        _ body: (Int) -> Void
+    ) {
+        let nb = UnsafeRawBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        var p = from
+        while p < to, let hit = ByteScan.find(nb, in: b, from: p, to: min(dataEnd, to + nb.count - 1)) {
+            if hit >= to { break }
+            body(hit)
+            p = hit + nb.count
+        }
+    }
+
+    static func onlySpace(_ b: UnsafeRawBufferPointer, _ from: Int, _ to: Int) -> Bool {
+        var i = from
+        while i < to {
+            let c = b[i]
+            if !(c == 0x20 || c == 0x09 || c == 0x0D || c == 0x7B || c == 0x7D) { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// The `{` of a command whose `execute` value is the name at `hit`: `{"execute": "NAME"` or
+    /// `{ 'execute': 'NAME'`, nil otherwise.
+    static func commandStart(_ b: UnsafeRawBufferPointer, _ hit: Int, lineStart ls: Int) -> Int? {
+        guard hit > 0, b[hit - 1] == 0x22 || b[hit - 1] == 0x27 else { return nil }
+        var p = hit - 2
+        while p >= 0 && ByteScan.isSpace(b[p]) { p -= 1 }
+        guard p >= 0, b[p] == 0x3A else { return nil }
+        p -= 1
+        while p >= 0 && ByteScan.isSpace(b[p]) { p -= 1 }
+        guard p >= 9, b[p] == 0x22 || b[p] == 0x27 else { return nil }
+        let keyStart = p - 7
+        guard
+            ByteScan.matches(b, at: keyStart, "execute", limit: p)
+                || ByteScan.matches(b, at: p - 8, "exec-oob", limit: p)
+        else { return nil }
+        p = (ByteScan.matches(b, at: keyStart, "execute", limit: p) ? keyStart : p - 8) - 2
+        while p >= 0 && (ByteScan.isSpace(b[p]) || b[p] == 0x0A || b[p] == 0x0D) { p -= 1 }
+        // `{"execute"` (the usual order), or arguments first: find the object's brace on the line.
+        if p >= 0 && b[p] == 0x7B { return p }
+        var q = p
+        while q >= max(ls, p - 4096) {
+            if b[q] == 0x7B && (q == ls || b[q - 1] != 0x5C) {
+                var k = q - 1
+                while k >= ls && ByteScan.isSpace(b[k]) { k -= 1 }
+                if k < ls || b[k] != 0x3A { return q }
+            }
+            q -= 1
+        }
+        return nil
+    }
+
+    /// `mon=0x...` of the libvirt record on the line, before `limit`.
+    static func monitorKey(_ b: UnsafeRawBufferPointer, _ ls: Int, _ limit: Int) -> String? {
+        let needle: StaticString = "QEMU_MONITOR_"
+        guard
+            ByteScan.find(UnsafeRawBufferPointer(start: needle.utf8Start, count: 13), in: b, from: ls, to: limit) != nil
+        else { return nil }
+        let mon: StaticString = " mon="
+        guard let m = ByteScan.find(UnsafeRawBufferPointer(start: mon.utf8Start, count: 5), in: b, from: ls, to: limit)
+        else { return nil }
+        var e = m + 5
+        while e < limit && b[e] != 0x20 && b[e] != 0x09 { e += 1 }
+        guard e > m + 5 else { return nil }
+        return "mon=" + String(decoding: UnsafeRawBufferPointer(rebasing: b[(m + 5)..<e]), as: UTF8.self)
+    }
+
+    /// Whether the first reply after a command is an error (`"error"` before `"return"`).
+    static func nextReplyIsError(_ b: UnsafeRawBufferPointer, after: Int, limit: Int) -> Bool {
+        var firstError: Int?
+        var firstReturn: Int?
+        for (lit, isError) in [("\"error\"", true), ("'error'", true), ("\"return\"", false), ("'return'", false)] {
+            let bytes = Array(lit.utf8)
+            let found = bytes.withUnsafeBytes { ByteScan.find($0, in: b, from: after, to: limit) }
+            if let found {
+                if isError {
+                    firstError = min(firstError ?? found, found)
+                } else {
+                    firstReturn = min(firstReturn ?? found, found)
+                }
+            }
+        }
+        guard let e = firstError else { return false }
+        return firstReturn.map { e < $0 } ?? true
+    }
+}

@@ -1,0 +1,22 @@
+/// Flags a `JOB_STATUS_CHANGE` whose status cannot follow the job's previous one in QEMU's job
+/// state machine (per job id, per stream).
+public enum JobTransitionRule: ValidationRule {
+    public static let rule = RuleDescription(
+        id: "job-transition",
+        severity: .error,
+        description: "A job's status changes in a way QEMU's job state machine does not allow.",
+        rationale: "QEMU moves every job through a fixed table of states (job.c, JobSTT, the same since jobs got "
+            + "JOB_STATUS_CHANGE in 2.12): created -> running | aborting | null; running -> paused | ready | "
+            + "waiting | aborting; paused -> running; ready -> standby | waiting | aborting; standby -> ready; "
+            + "waiting -> pending | aborting; pending -> aborting | concluded; aborting -> concluded; "
+            + "concluded -> null. Any other change means events were lost, reordered or invented. A job first "
+            + "seen mid-stream may be in any state, jobs may be left unfinished when QEMU quits, and `created` "
+            + "always starts a new job (an id is free again after `null`, or in a QEMU restarted unseen).",
+        triggering: [
+            #"{"timestamp": {"seconds": 1700000000, "microseconds": 1}, "event": "JOB_STATUS_CHANGE", "data": {"status": "running", "id": "job0"}} {"timestamp": {"seconds": 1700000000, "microseconds": 2}, "event": "JOB_STATUS_CHANGE", "data": {"status": "concluded", "id": "job0"}}"#,
+        ],
+        nonTriggering: [
+            #"{"timestamp": {"seconds": 1700000000, "microseconds": 1}, "event": "JOB_STATUS_CHANGE", "data": {"status": "running", "id": "job0"}} {"timestamp": {"seconds": 1700000000, "microseconds": 2}, "event": "JOB_STATUS_CHANGE", "data": {"status": "aborting", "id": "job0"}} {"timestamp": {"seconds": 1700000000, "microseconds": 3}, "event": "JOB_STATUS_CHANGE", "data": {"status": "concluded", "id": "job0"}}"#,
+            #"{"timestamp": {"seconds": 1700000000, "microseconds": 1}, "event": "JOB_STATUS_CHANGE", "data": {"status": "pending", "id": "job0"}} {"timestamp": {"seconds": 1700000000, "microseconds": 2}, "event": "JOB_STATUS_CHANGE", "data": {"status": "concluded", "id": "job0"}}"#,
+        ])
+}
