@@ -53,12 +53,14 @@ public enum MonitorCommandScanner {
             guard p >= ls, b[p] == 0x7B else { return }
             out.append(MonitorCommand(kind: .greeting, start: p, key: monitorKey(b, ls, p)))
         }
-        find("qmp_capabilities", b, from, to, dataEnd) { hit in
+        // `qmp_capabilities` and `device_del` in one pass over their shared `_` (the rarest of
+        // their bytes in libvirt logs, and still common there: one pass, not one per name).
+        func capabilities(_ hit: Int) {
             let ls = lineStart(hit)
             guard let brace = commandStart(b, hit, lineStart: ls) else { return }
             out.append(MonitorCommand(kind: .capabilities, start: brace, key: monitorKey(b, ls, brace)))
         }
-        find("device_del", b, from, to, dataEnd) { hit in
+        func deviceDel(_ hit: Int) {
             let ls = lineStart(hit)
             guard let brace = commandStart(b, hit, lineStart: ls) else { return }
             var tape = JSONTape()
@@ -78,6 +80,16 @@ public enum MonitorCommandScanner {
                         id: tape.string(idNode),
                         rejected: nextReplyIsError(b, after: end, limit: min(dataEnd, end + 8192))),
                     start: brace, key: monitorKey(b, ls, brace)))
+        }
+        let underscore: UInt8 = 0x5F
+        var p = from + 3
+        while p < min(to + 6, dataEnd), let u = ByteScan.find(underscore, in: b, from: p, to: min(to + 6, dataEnd)) {
+            if u >= 3, u - 3 < to, ByteScan.matches(b, at: u - 3, "qmp_capabilities", limit: dataEnd) {
+                capabilities(u - 3)
+            } else if u >= 6, u - 6 < to, u - 6 >= from, ByteScan.matches(b, at: u - 6, "device_del", limit: dataEnd) {
+                deviceDel(u - 6)
+            }
+            p = u + 1
         }
         if out.count - start > 1 {
             out[start...].sort { $0.start < $1.start }
@@ -155,21 +167,25 @@ public enum MonitorCommandScanner {
     }
 
     /// Whether the first reply after a command is an error (`"error"` before `"return"`).
+    ///
+    /// The error is looked for only up to the first `"return"`: a device_del is usually answered
+    /// within a few lines, so the search stays short (a whole-window search for a quote-anchored
+    /// needle cost a second per GB of libvirt log).
     static func nextReplyIsError(_ b: UnsafeRawBufferPointer, after: Int, limit: Int) -> Bool {
-        var firstError: Int?
-        var firstReturn: Int?
-        for (lit, isError) in [("\"error\"", true), ("'error'", true), ("\"return\"", false), ("'return'", false)] {
-            let bytes = Array(lit.utf8)
-            let found = bytes.withUnsafeBytes { ByteScan.find($0, in: b, from: after, to: limit) }
-            if let found {
-                if isError {
-                    firstError = min(firstError ?? found, found)
-                } else {
-                    firstReturn = min(firstReturn ?? found, found)
-                }
-            }
+        let firstReturn = firstQuoted("return", b, after, limit)
+        return firstQuoted("error", b, after, firstReturn ?? limit) != nil
+    }
+
+    /// Offset of the first `"word"` or `'word'` (same quote both sides) within `b[from..<to]`.
+    static func firstQuoted(_ word: StaticString, _ b: UnsafeRawBufferPointer, _ from: Int, _ to: Int) -> Int? {
+        let n = word.utf8CodeUnitCount
+        let needle = UnsafeRawBufferPointer(start: word.utf8Start, count: n)
+        var p = from + 1
+        while p < to, let h = ByteScan.find(needle, in: b, from: p, to: to - 1) {
+            let q = b[h - 1]
+            if (q == 0x22 || q == 0x27) && b[h + n] == q { return h - 1 }
+            p = h + 1
         }
-        guard let e = firstError else { return false }
-        return firstReturn.map { e < $0 } ?? true
+        return nil
     }
 }

@@ -60,4 +60,27 @@ public enum JobStateMachine {
 
     /// Events that confirm a device_del (or report the guest refused it).
     public static let unplugOutcomes: Set<String> = ["DEVICE_DELETED", "DEVICE_UNPLUG_GUEST_ERROR", "MEM_UNPLUG_ERROR"]
+
+    /// What the stateful rules need to know of an event name, found with one lookup per event.
+    public struct Traits: Sendable {
+        /// Rate-limited by QEMU: its delayed event may carry an older timestamp.
+        public var mayBeDelayed = false
+        /// Has a rate-limit key (BLOCK_IO_ERROR only when it names a qom-path, see `rateKey`).
+        public var rateLimited = false
+        public var guestActivity = false
+        public var unplugOutcome = false
+    }
+
+    static let traitTable: [String: Traits] = {
+        var t: [String: Traits] = [:]
+        for name in rateLimited.keys { t[name, default: Traits()].mayBeDelayed = true; t[name]!.rateLimited = true }
+        t["BLOCK_IO_ERROR", default: Traits()].mayBeDelayed = true
+        t["BLOCK_IO_ERROR"]!.rateLimited = true
+        for name in guestActivity { t[name, default: Traits()].guestActivity = true }
+        for name in unplugOutcomes { t[name, default: Traits()].unplugOutcome = true }
+        return t
+    }()
+
+    /// The traits of `name` (all false for most events).
+    public static func traits(of name: String) -> Traits { traitTable[name] ?? Traits() }
 }

@@ -114,13 +114,22 @@ public struct StreamAnalysis: Sendable {
 
     public init(severities: StatefulSeverities) { self.severities = severities }
 
+    /// The last key looked up and its index (a log names one monitor for long stretches; the
+    /// pipeline hands the same String back, so the compare is usually an identity check).
+    var lastKey: (key: String, index: Int32)?
+
     mutating func index(of key: String?) -> Int32 {
         let k = key ?? ""
-        if let i = keyIndex[k] { return i }
+        if let last = lastKey, last.key == k { return last.index }
+        if let i = keyIndex[k] {
+            lastKey = (k, i)
+            return i
+        }
         let i = Int32(keys.count)
         keys.append(k)
         keyIndex[k] = i
         streams.append(LocalStream())
+        lastKey = (k, i)
         return i
     }
 
@@ -220,10 +229,11 @@ public struct StreamAnalysis: Sendable {
         s.events += 1
         if deferring { s.firstSegmentHadEvent = true }
         let sv = severities
-        let rateKeyMember = JobStateMachine.rateKey(of: e.name, members: e.members)
+        let traits = JobStateMachine.traits(of: e.name)
+        let rateKeyMember = traits.rateLimited ? JobStateMachine.rateKey(of: e.name, members: e.members) : nil
 
         // timestamp-regression (rate-limited events exempt)
-        if sv.timestampRegression != nil, !JobStateMachine.mayBeDelayed(e.name), let t = e.time {
+        if sv.timestampRegression != nil, !traits.mayBeDelayed, let t = e.time {
             if deferring && !s.timeSeen {
                 s.deferred.append(.time(t, site()))
             } else if let prev = s.state.lastTime, t < prev {
@@ -298,7 +308,7 @@ public struct StreamAnalysis: Sendable {
                     s.state.shutDown = true
                 } else if e.name == "RESET" {
                     s.state.shutDown = false
-                } else if JobStateMachine.guestActivity.contains(e.name) {
+                } else if traits.guestActivity {
                     switch s.state.shutDown {
                     case true?: report(RunStateRule.rule.id, sv.runState, Self.afterShutdownMessage(e.name), site, ref)
                     case nil: s.deferred.append(.guestActivity(e.name, site()))
@@ -310,7 +320,7 @@ public struct StreamAnalysis: Sendable {
         }
 
         // unplug-unconfirmed
-        if sv.unplugUnconfirmed != nil, JobStateMachine.unplugOutcomes.contains(e.name) {
+        if sv.unplugUnconfirmed != nil, traits.unplugOutcome {
             let ids = [e.members["device"], e.members["path"]].compactMap { $0 }
             s.state.pending.removeAll { ids.contains($0.id) }
             // Only the first outcome per device can settle a request carried from before the range.
