@@ -147,7 +147,7 @@ public struct Linter<Provider: CheckerProvider> {
             findings.append(contentsOf: r.findings)
         }
         files.sort { $0.path < $1.path }
-        findings.sort(by: ReportFinding.ordered)
+        findings = ReportFinding.sorted(findings)
         return LintReport(toolVersion: QMPLintVersion.current, schema: schema, summary: s, files: files, findings: findings)
     }
 }

@@ -39,6 +39,24 @@ public struct ReportFinding: Sendable, Equatable {
         if a.rule != b.rule { return a.rule < b.rule }
         return a.message < b.message
     }
+
+    /// `findings` in report order (`ordered`; ties keep their order). Findings are large values:
+    /// their indices are sorted, not the findings, and a list already in order is returned as is
+    /// (one file's findings usually are, but for its stateful findings).
+    public static func sorted(_ findings: [ReportFinding]) -> [ReportFinding] {
+        findings.withUnsafeBufferPointer { b in
+            var inOrder = true
+            var i = 1
+            while i < b.count {
+                if ordered(b[i], b[i - 1]) { inOrder = false; break }
+                i += 1
+            }
+            if inOrder { return findings }
+            var order = Array(0..<b.count)
+            order.sort { x, y in ordered(b[x], b[y]) || (!ordered(b[y], b[x]) && x < y) }
+            return order.map { b[$0] }
+        }
+    }
 }
 
 /// Per event name: how many were seen and how many had an error-level finding.
