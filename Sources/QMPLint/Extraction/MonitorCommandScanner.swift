@@ -35,7 +35,7 @@ public enum MonitorCommandScanner {
             line = (ByteScan.lineStart(b, hit, floor: 0), ByteScan.lineEnd(b, hit, limit: dataEnd))
             return line.start
         }
-        find("QMP", b, from, to, dataEnd) { hit in
+        func greeting(_ hit: Int) {
             let ls = lineStart(hit)
             if ByteScan.matches(b, at: hit, "QMP_VERSION", limit: dataEnd) {
                 // The placeholder alone on its line (possibly inside braces of a pretty greeting).
@@ -53,8 +53,6 @@ public enum MonitorCommandScanner {
             guard p >= ls, b[p] == 0x7B else { return }
             out.append(MonitorCommand(kind: .greeting, start: p, key: monitorKey(b, ls, p)))
         }
-        // `qmp_capabilities` and `device_del` in one pass over their shared `_` (the rarest of
-        // their bytes in libvirt logs, and still common there: one pass, not one per name).
         func capabilities(_ hit: Int) {
             let ls = lineStart(hit)
             guard let brace = commandStart(b, hit, lineStart: ls) else { return }
@@ -81,32 +79,44 @@ public enum MonitorCommandScanner {
                         rejected: nextReplyIsError(b, after: end, limit: min(dataEnd, end + 8192))),
                     start: brace, key: monitorKey(b, ls, brace)))
         }
-        let underscore: UInt8 = 0x5F
-        var p = from + 3
-        while p < min(to + 6, dataEnd), let u = ByteScan.find(underscore, in: b, from: p, to: min(to + 6, dataEnd)) {
-            if u >= 3, u - 3 < to, ByteScan.matches(b, at: u - 3, "qmp_capabilities", limit: dataEnd) {
-                capabilities(u - 3)
-            } else if u >= 6, u - 6 < to, u - 6 >= from, ByteScan.matches(b, at: u - 6, "device_del", limit: dataEnd) {
-                deviceDel(u - 6)
+        // One pass for the three names, on byte pairs that are rare in logs (`QM`, `_c`, `_d`):
+        // a single-byte anchor (`Q`, `_`) hits several times on every libvirt line.
+        pairs(b, from, min(to + 6, dataEnd - 1)) { p in
+            if b[p] == 0x51 {
+                if p < to && ByteScan.matches(b, at: p, "QMP", limit: dataEnd) { greeting(p) }
+            } else if b[p + 1] == 0x63 {
+                if p - 3 >= from && p - 3 < to && ByteScan.matches(b, at: p - 3, "qmp_capabilities", limit: dataEnd) {
+                    capabilities(p - 3)
+                }
+            } else if p - 6 >= from && p - 6 < to && ByteScan.matches(b, at: p - 6, "device_del", limit: dataEnd) {
+                deviceDel(p - 6)
             }
-            p = u + 1
         }
         if out.count - start > 1 {
             out[start...].sort { $0.start < $1.start }
         }
     }
 
-    /// Calls `body` with each occurrence of `needle` starting in `b[from..<to]` (read up to `dataEnd`).
-    static func find(
-        _ needle: StaticString, _ b: UnsafeRawBufferPointer, _ from: Int, _ to: Int, _ dataEnd: Int,
-        _ body: (Int) -> Void
-    ) {
-        let nb = UnsafeRawBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
-        var p = from
-        while p < to, let hit = ByteScan.find(nb, in: b, from: p, to: min(dataEnd, to + nb.count - 1)) {
-            if hit >= to { break }
-            body(hit)
-            p = hit + nb.count
+    /// Calls `body` with each offset `p` in `b[from..<to]` where `b[p], b[p+1]` is `QM`, `_c` or
+    /// `_d` (`b[p+1]` must be readable: `to` < the end of the data), 16 bytes at a time.
+    static func pairs(_ b: UnsafeRawBufferPointer, _ from: Int, _ to: Int, _ body: (Int) -> Void) {
+        guard let base = b.baseAddress, from < to else { return }
+        let q = SIMD16<UInt8>(repeating: 0x51), m = SIMD16<UInt8>(repeating: 0x4D)
+        let u = SIMD16<UInt8>(repeating: 0x5F), c = SIMD16<UInt8>(repeating: 0x63), d = SIMD16<UInt8>(repeating: 0x64)
+        var i = from
+        while i + 16 <= to {
+            let v0 = base.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+            let v1 = base.loadUnaligned(fromByteOffset: i + 1, as: SIMD16<UInt8>.self)
+            let hit = ((v0 .== q) .& (v1 .== m)) .| ((v0 .== u) .& ((v1 .== c) .| (v1 .== d)))
+            if any(hit) {
+                for k in 0..<16 where hit[k] { body(i + k) }
+            }
+            i += 16
+        }
+        while i < to {
+            let x = b[i], y = b[i + 1]
+            if (x == 0x51 && y == 0x4D) || (x == 0x5F && (y == 0x63 || y == 0x64)) { body(i) }
+            i += 1
         }
     }
 
