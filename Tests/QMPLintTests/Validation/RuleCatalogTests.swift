@@ -21,7 +21,7 @@ import Testing
             "unexpected-member": .warning, "type-mismatch": .error, "enum-value": .error,
             "integer-range": .error, "duplicate-key": .error, "deprecated-event": .warning,
             "deprecated-member": .warning, "deprecated-value": .warning, "unstable-member": .note,
-            "conditional-event": .note, "job-transition": .error, "block-job-status": .warning,
+            "conditional-event": .note, "job-transition": .warning, "block-job-status": .warning,
             "timestamp-regression": .warning, "rate-limit": .warning, "run-state": .warning,
             "unplug-unconfirmed": .warning,
         ]

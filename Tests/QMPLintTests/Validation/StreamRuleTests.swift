@@ -72,7 +72,7 @@ enum StreamLint {
         try #require(found.count == 1, "\(found)")
         let f = found[0]
         #expect(f["line"] as? Int == 6)
-        #expect(f["severity"] as? String == "error")
+        #expect(f["severity"] as? String == "warning")
         let message = f["message"] as? String ?? ""
         #expect(
             message.contains("\"copy-vda\"") && message.contains("\"running\"") && message.contains("\"pending\""),
