@@ -58,18 +58,8 @@ extension FileResult {
     var markerTotal: Int { markers.values.reduce(0, +) }
 }
 
-/// A small deterministic generator (SplitMix64).
-struct HostileRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The hostile tests' generator: the shared SplitMix64.
+typealias HostileRNG = SplitMix
 
 /// Random log text: records of every dialect, broken ones, look-alikes and noise.
 struct HostileLogGenerator {
