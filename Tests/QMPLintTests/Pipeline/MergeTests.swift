@@ -60,6 +60,23 @@ import Testing
         #expect(JSONReporter.render(report, options: ReportOptions(rules: RuleCatalog.all)) == text)
     }
 
+    /// Two files holding the same query-qmp-schema reply each name the schema after themselves
+    /// (so a file's report does not depend on which other files share its run).
+    @Test func identicalIntrospectionRepliesNameTheirOwnFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qmp-lint-replies-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let reply = try Data(contentsOf: TestPaths.fixtures.appendingPathComponent("schema-readers/introspection-transcript.replies"))
+        let logs = dir.appendingPathComponent("logs")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        for name in ["a.replies", "b.replies", "c.replies"] { try reply.write(to: logs.appendingPathComponent(name)) }
+        let (_, url) = try Self.jsonReport([logs.path], dir: dir, name: "r.json")
+        let report = try ReportMerging.read(Array(try Data(contentsOf: url)), path: url.path)
+        let replies = report.files.filter { $0.path.hasSuffix(".replies") }
+        #expect(replies.count == 3)
+        for f in replies { #expect(f.schema?.name == "query-qmp-schema of \(f.path)") }
+    }
+
     @Test func overlappingReportsAreFound() throws {
         func part(_ paths: [String]) -> LintReport {
             LintReport(toolVersion: "", schema: SchemaChoice(name: "", reason: ""), summary: ReportSummary(),
