@@ -19,7 +19,8 @@ input could not be read), 64 for a usage error, 3 when a map task failed.
 
 Differences from a walk by qmp-lint itself: Hadoop's input listing skips files and folders whose
 names start with `.` or `_`, and a path holding a comma cannot be named (Hadoop splits the input
-list on commas). Each file is held in memory by the task that checks it.
+list on commas). Each file is held in memory by the task that checks it. An input that does not
+exist stops the run (exit status 2) instead of being reported as unreadable.
 """
 
 import argparse
@@ -159,7 +160,11 @@ def main(argv):
         with open(path, "w") as f:
             f.write(text)
         paths.append(path)
-    cmd = [qmp_lint, "merge", "--format", args.format, *paths]
+    if paths:
+        cmd = [qmp_lint, "merge", "--format", args.format, *paths]
+    else:  # no files at all: the report of a run over an empty folder
+        os.makedirs(os.path.join(parts_dir, "empty"), exist_ok=True)
+        cmd = [qmp_lint, "--format", args.format, "--no-progress", *flags, os.path.join(parts_dir, "empty")]
     if args.output:
         cmd += ["-o", args.output]
     if args.strict:
