@@ -23,7 +23,7 @@ mkdir -p "$logs/generated" "$logs/real/examples"
 shared="$root/../shared"
 if [ -f "$shared/bench/gen_corpus.py" ]; then
   for seed in 1 2 3 4; do
-    python3 "$shared/bench/gen_corpus.py" --seed "$seed" --size-mb 1 --out "$work/gen-$seed.log" >/dev/null
+    python3 "$shared/bench/gen_corpus.py" --seed "$seed" --size-mb 1 --out "$work/gen-$seed.log" >/dev/null 2>&1
     mv "$work/gen-$seed.log" "$logs/generated/host-$seed.log"
   done
   gzip -n "$logs/generated/host-4.log"
@@ -33,6 +33,7 @@ else
 fi
 cp "$root"/Fixtures/examples/* "$logs/real/examples/"
 cp -r "$root/Fixtures/streams" "$logs/real/streams"
+chmod -R u+w "$logs"   # ../shared is read-only in CI
 gzip -nc "$root/Fixtures/examples/host-incident.log" > "$logs/real/examples/host-incident.log.gz"
 # An unreadable input: a gzip file cut short (reported with the byte where reading stopped).
 head -c 300 "$logs/real/examples/host-incident.log.gz" > "$logs/real/examples/truncated.log.gz"
