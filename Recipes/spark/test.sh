@@ -44,14 +44,14 @@ bytes=$(du -sb logs | cut -f1)
 set +e
 "$bin" --no-config --no-progress --quiet --format json -o single.json logs 2>/dev/null
 single_status=$?
-start=$(date +%s.%N)
+start=$(date +%s%N)
 python3 "$root/Recipes/spark/qmp_lint_spark.py" --qmp-lint "$bin" --master 'local[2]' --partitions 4 \
   --parts-dir parts -o spark.json logs -- --no-config 2> spark.err
 spark_status=$?
-end=$(date +%s.%N)
+end=$(date +%s%N)
 set -e
 parts=$(ls parts/part-*.json 2>/dev/null | wc -l)
-echo "spark recipe: $files files, $bytes bytes, $parts partial reports, $(echo "$end - $start" | bc) s"
+echo "spark recipe: $files files, $bytes bytes, $parts partial reports, $(( (end - start) / 1000000 )) ms"
 if [ "$spark_status" != "$single_status" ]; then
   tail -20 spark.err
   echo "spark recipe test: FAILED: exit status $spark_status, a single run's is $single_status"; exit 1
