@@ -6,6 +6,9 @@ struct LintOptions: ParsableArguments {
     @Argument(help: "Files and directories to check (directories recursively; - for standard input; .gz read transparently).")
     var paths: [String] = []
 
+    @Option(name: .customLong("stdin-filename"), help: ArgumentHelp("Report standard input (-) under this name, as if it were that file.", valueName: "NAME"))
+    var stdinFilename: String?
+
     @Option(name: [.customShort("f"), .long], help: "Report format: \(LintRunner.formatNames.joined(separator: ", ")).")
     var format: String?
 
@@ -69,6 +72,10 @@ struct LintOptions: ParsableArguments {
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let maxFindings, maxFindings < 0 { throw ValidationError("--max-findings must be 0 or more") }
+        if let stdinFilename {
+            if stdinFilename.isEmpty { throw ValidationError("--stdin-filename must not be empty") }
+            if !paths.contains("-") && !paths.isEmpty { throw ValidationError("--stdin-filename names standard input: add - to the inputs") }
+        }
         if config != nil && noConfig { throw ValidationError("--config and --no-config exclude each other") }
         for r in reports where !r.contains("=") { throw ValidationError("--report takes FORMAT=PATH, got '\(r)'") }
     }
@@ -78,6 +85,7 @@ struct LintOptions: ParsableArguments {
         var s = LintSettings()
         var explicit: ExplicitFlags = []
         s.paths = paths
+        s.stdinName = stdinFilename
         if let format { s.format = format; explicit.insert(.format) }
         s.output = output
         s.reports = reports.map { r in

@@ -174,11 +174,11 @@ public final class GzipSource: ByteSource {
 
 /// Opens inputs as byte sources; gzip is recognised by its magic bytes, not its name.
 public enum InputOpener {
-    /// Opens `path` ("-" is standard input).
-    public static func open(_ path: String) throws(InputError) -> any ByteSource {
+    /// Opens `path` ("-" is standard input, named `stdinName` in messages, else `<stdin>`).
+    public static func open(_ path: String, stdinName: String? = nil) throws(InputError) -> any ByteSource {
         let fd: Int32
         var size: Int?
-        let display = path == "-" ? "<stdin>" : path
+        let display = path == "-" ? stdinName ?? "<stdin>" : path
         if path == "-" {
             fd = 0
         } else {

@@ -65,6 +65,7 @@ public enum LintRunner {
         }
         var linter = Linter(jobs: jobs, schema: choice, fileOptions: fileOptions, provider: provider)
         linter.splitThreshold = settings.splitThreshold
+        linter.stdinName = settings.stdinName
         var (report, results) = linter.run(discovery)
         for r in results where r.omittedFindings > 0 {
             Console.error("qmp-lint: \(r.summary.path): \(r.omittedFindings) further findings counted but not listed (at most \(fileOptions.maxFindings) per input)")

@@ -4,6 +4,8 @@ public struct LintSettings: Sendable {
     public enum ColorChoice: String, Sendable, CaseIterable { case auto, always, never }
 
     public var paths: [String] = []
+    /// `--stdin-filename NAME`: report standard input as this file (e.g. an object-storage URI).
+    public var stdinName: String?
     /// Main report format and where it goes (nil: standard output).
     public var format = "text"
     public var output: String?

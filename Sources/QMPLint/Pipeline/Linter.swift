@@ -19,6 +19,8 @@ public struct Linter<Provider: CheckerProvider> {
 
     /// Files larger than this are split into ranges linted in parallel.
     public var splitThreshold = 8 << 20
+    /// The name standard input (`-`) is reported under, as if it were that file; nil: `<stdin>`.
+    public var stdinName: String?
 
     /// Lints the discovered inputs; unreadable ones are reported, the rest still processed.
     public func run(_ discovery: InputDiscovery.Result) -> (report: LintReport, results: [FileResult]) {
@@ -45,24 +47,25 @@ public struct Linter<Provider: CheckerProvider> {
         let fileOptions = self.fileOptions
         let provider = self.provider
         let frozenHeads = heads
+        let stdinDisplay = stdinName.map(DisplayPath.make) ?? "<stdin>"
         let work: @Sendable (Int) -> Void = { _ in
             while true {
                 let k = next.take()
                 if k >= workItems.count { return }
                 let item = workItems[k]
                 let path = inputs[item.file]
-                let display = path == "-" ? "<stdin>" : DisplayPath.make(path)
+                let display = path == "-" ? stdinDisplay : DisplayPath.make(path)
                 var result: FileResult
                 do {
                     var source: any ByteSource
-                    if let r = item.range { source = try FileRangeSource(path: path, range: r) } else { source = try InputOpener.open(path) }
+                    if let r = item.range { source = try FileRangeSource(path: path, range: r) } else { source = try InputOpener.open(path, stdinName: stdinDisplay) }
                     var linter = FileLinter(provider: provider, options: fileOptions)
                     if let head = frozenHeads[item.file] {
                         result = head.withUnsafeBytes { h in
                             linter.lint(&source, displayPath: display, history: item.history, path: path, head: h)
                         }
                     } else {
-                        result = linter.lint(&source, displayPath: display, history: item.history, path: path)
+                        result = linter.lint(&source, displayPath: display, history: item.history, path: path == "-" ? display : path)
                     }
                 } catch {
                     result = FileResult(path: display)

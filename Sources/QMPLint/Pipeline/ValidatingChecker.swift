@@ -79,9 +79,12 @@ public struct SchemaSelectingProvider: CheckerProvider {
                 return (checker, SchemaChoice(name: choice.name, reason: found.reason + "; no built-in schema for that release, using the newest"))
             case .introspection(let range, _):
                 // That exact schema, read from the reply (each input has its own).
+                // Keyed on the file too: the schema is named after it (in the report and in messages),
+                // whichever of several files with the same reply comes first.
                 let bytes = UnsafeRawBufferPointer(rebasing: head[range])
-                if let v = try? cache.validator("introspection:\(StableHash.hex(ofBytes: bytes))", {
-                    try IntrospectionReader.read(bytes, name: "query-qmp-schema of \(DisplayPath.make(path))")
+                let name = "query-qmp-schema of \(DisplayPath.make(path))"
+                if let v = try? cache.validator("introspection:\(StableHash.hex(ofBytes: bytes)):\(name)", {
+                    try IntrospectionReader.read(bytes, name: name)
                 }) {
                     return (ValidatingChecker(validator: v), SchemaChoice(name: v.schema.name, reason: found.reason))
                 }

@@ -113,6 +113,7 @@ public enum JSONReporter: Reporter {
         w.member("message", f.message)
         w.member("pointer", f.pointer)
         w.member("stream", f.stream)
+        w.member("eventHash", f.eventHash)
         w.endObject()
     }
 }

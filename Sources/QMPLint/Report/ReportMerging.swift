@@ -24,7 +24,32 @@ public enum ReportMerging {
         return try parsed.get()
     }
 
+    /// A file that two partial reports both cover: their totals would count it twice.
+    public struct DuplicateFile: Error, CustomStringConvertible {
+        public var file: String
+        public var firstReport: String
+        public var secondReport: String
+        public var description: String {
+            "\(file) is in both \(firstReport) and \(secondReport): partial reports must cover disjoint sets of files"
+        }
+    }
+
+    /// Checks that no file is covered by two of the reports (named by `paths`, in the same order).
+    /// A file listed twice by one report (named twice on its command line) is that run's business.
+    public static func checkDisjoint(_ reports: [LintReport], paths: [String]) throws(DuplicateFile) {
+        var owner: [String: Int] = [:]
+        for (i, r) in reports.enumerated() {
+            for f in r.files {
+                if let j = owner[f.path], j != i {
+                    throw DuplicateFile(file: f.path, firstReport: paths[j], secondReport: paths[i])
+                }
+                owner[f.path] = i
+            }
+        }
+    }
+
     /// Combines partial reports: totals add up, files and findings are merged and sorted.
+    /// The reports should cover disjoint sets of files (see `checkDisjoint`).
     public static func merge(_ reports: [LintReport]) -> LintReport {
         var s = ReportSummary()
         var files: [FileSummary] = []

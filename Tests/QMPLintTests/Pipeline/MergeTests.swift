@@ -42,6 +42,56 @@ import Testing
         #expect(merged == whole)
     }
 
+    /// Every field of the JSON report survives reading it back: streams, per-file schemas, read
+    /// errors, first and last event times, event hashes.
+    @Test func jsonReportRoundTrips() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qmp-lint-roundtrip-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let inputs = [TestPaths.fixture("streams"), TestPaths.fixture("examples"), TestPaths.fixture("cli"),
+                      dir.appendingPathComponent("missing.log").path]
+        let (text, url) = try Self.jsonReport(inputs, dir: dir, name: "r.json")
+        let report = try ReportMerging.read(Array(try Data(contentsOf: url)), path: url.path)
+        #expect(report.findings.contains { $0.stream != nil })
+        #expect(report.findings.allSatisfy { !$0.eventHash.isEmpty })
+        #expect(report.files.contains { $0.readError != nil })
+        #expect(report.files.allSatisfy { $0.schema != nil })
+        #expect(report.summary.firstEvent != nil && report.summary.lastEvent != nil)
+        #expect(JSONReporter.render(report, options: ReportOptions(rules: RuleCatalog.all)) == text)
+    }
+
+    /// Two files holding the same query-qmp-schema reply each name the schema after themselves
+    /// (so a file's report does not depend on which other files share its run).
+    @Test func identicalIntrospectionRepliesNameTheirOwnFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qmp-lint-replies-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let reply = try Data(contentsOf: TestPaths.fixtures.appendingPathComponent("schema-readers/introspection-transcript.replies"))
+        let logs = dir.appendingPathComponent("logs")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        for name in ["a.replies", "b.replies", "c.replies"] { try reply.write(to: logs.appendingPathComponent(name)) }
+        let (_, url) = try Self.jsonReport([logs.path], dir: dir, name: "r.json")
+        let report = try ReportMerging.read(Array(try Data(contentsOf: url)), path: url.path)
+        let replies = report.files.filter { $0.path.hasSuffix(".replies") }
+        #expect(replies.count == 3)
+        for f in replies { #expect(f.schema?.name == "query-qmp-schema of \(f.path)") }
+    }
+
+    @Test func overlappingReportsAreFound() throws {
+        func part(_ paths: [String]) -> LintReport {
+            LintReport(toolVersion: "", schema: SchemaChoice(name: "", reason: ""), summary: ReportSummary(),
+                       files: paths.map { FileSummary(path: $0) }, findings: [])
+        }
+        try ReportMerging.checkDisjoint([part(["a.log", "b.log"]), part(["c.log"])], paths: ["1.json", "2.json"])
+        // One run naming a file twice is not an overlap between reports.
+        try ReportMerging.checkDisjoint([part(["a.log", "a.log"])], paths: ["1.json"])
+        #expect {
+            try ReportMerging.checkDisjoint([part(["a.log", "b.log"]), part(["c.log", "b.log"])], paths: ["1.json", "2.json"])
+        } throws: { error in
+            "\(error)".hasPrefix("b.log is in both 1.json and 2.json")
+        }
+    }
+
     @Test func timesRoundTrip() {
         for t in [EventTime(seconds: 0, microseconds: 0), EventTime(seconds: 1_748_852_043, microseconds: 101_233),
                   EventTime(seconds: 951_782_400, microseconds: 999_999)] {
