@@ -31,9 +31,10 @@ public enum HTMLReporter: Reporter {
         out += "<h1>qmp-lint report</h1>\n<p class=\"totals\">"
         out += "\(counted(s.files, "file")), \(counted(s.bytes, "byte")), \(counted(s.lines, "line")): "
         out += "<b>\(counted(s.events, "event"))</b>, \(s.invalidEvents) invalid, \(s.malformed) malformed; "
-        out += "<b class=\"sev-error\">\(counted(s.errors, "error"))</b>, "
-        out += "<span class=\"sev-warning\">\(counted(s.warnings, "warning"))</span>, "
-        out += "<span class=\"sev-note\">\(counted(s.notes, "note"))</span>"
+        // Coloured only when there are some.
+        out += s.errors > 0 ? "<b class=\"sev-error\">\(counted(s.errors, "error"))</b>, " : "0 errors, "
+        out += s.warnings > 0 ? "<span class=\"sev-warning\">\(counted(s.warnings, "warning"))</span>, " : "0 warnings, "
+        out += s.notes > 0 ? "<span class=\"sev-note\">\(counted(s.notes, "note"))</span>" : "0 notes"
         if s.unreadableFiles > 0 {
             out += "; <b class=\"sev-error\">\(counted(s.unreadableFiles, "unreadable file"))</b>"
         }
