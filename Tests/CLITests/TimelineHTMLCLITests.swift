@@ -22,6 +22,17 @@ struct TimelineHTMLCLITests {
         #expect(r.stdout == expected, "\(golden.lastPathComponent) differs (QMPLINT_UPDATE_GOLDEN=1 to regenerate)")
     }
 
+    /// The README's excerpt is the beginning of what the command it names prints.
+    @Test func readmeExcerptIsRealOutput() throws {
+        let readme = try String(contentsOf: CLI.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let begin = try #require(readme.range(of: "<!-- timeline-example:begin -->\n```text\n"))
+        let end = try #require(readme.range(of: "```\n<!-- timeline-example:end -->", range: begin.upperBound..<readme.endIndex))
+        let excerpt = String(readme[begin.upperBound..<end.lowerBound])
+        let r = try CLI.run(["--format", "timeline", "Fixtures/streams/job-illegal-transition.log"])
+        #expect(r.status == 1)
+        #expect(r.stdout.hasPrefix(excerpt), "README timeline excerpt is not what qmp-lint prints:\n\(r.stdout)")
+    }
+
     @Test func extraReportsAndJobsGiveTheSameBytes() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qmp-lint-timeline-cli-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
