@@ -26,7 +26,8 @@ struct TimelineHTMLCLITests {
     @Test func readmeExcerptIsRealOutput() throws {
         let readme = try String(contentsOf: CLI.root.appendingPathComponent("README.md"), encoding: .utf8)
         let begin = try #require(readme.range(of: "<!-- timeline-example:begin -->\n```text\n"))
-        let end = try #require(readme.range(of: "```\n<!-- timeline-example:end -->", range: begin.upperBound..<readme.endIndex))
+        let end = try #require(
+            readme.range(of: "```\n<!-- timeline-example:end -->", range: begin.upperBound..<readme.endIndex))
         let excerpt = String(readme[begin.upperBound..<end.lowerBound])
         let r = try CLI.run(["--format", "timeline", "Fixtures/streams/job-illegal-transition.log"])
         #expect(r.status == 1)
@@ -45,7 +46,8 @@ struct TimelineHTMLCLITests {
                 ["--jobs", jobs, "--format", "json", "--report", "html=\(html)", "--report", "timeline=\(timeline)"]
                     + Self.inputs)
             #expect(r.status == 1, "\(r.stderr)")
-            outputs.append([Data(r.stdout.utf8)] + [html, timeline].map { FileManager.default.contents(atPath: $0) ?? Data() })
+            outputs.append(
+                [Data(r.stdout.utf8)] + [html, timeline].map { FileManager.default.contents(atPath: $0) ?? Data() })
         }
         #expect(outputs[0] == outputs[1])
         #expect(outputs[0].allSatisfy { !$0.isEmpty })
@@ -108,7 +110,8 @@ struct BrowserTests {
     static func count(_ needle: String, in text: String) -> Int { text.components(separatedBy: needle).count - 1 }
 
     static func attribute(_ name: String, of tag: String, in dom: String) -> Int? {
-        guard let start = dom.range(of: "<" + tag), let end = dom.range(of: ">", range: start.upperBound..<dom.endIndex),
+        guard let start = dom.range(of: "<" + tag),
+            let end = dom.range(of: ">", range: start.upperBound..<dom.endIndex),
             let a = dom.range(of: " \(name)=\"", range: start.upperBound..<end.lowerBound)
         else { return nil }
         return Int(dom[a.upperBound...].prefix { $0.isNumber })
@@ -143,7 +146,9 @@ struct BrowserTests {
         #expect(Self.attribute("data-events", of: "body", in: dom) == events)
         #expect(Self.attribute("data-findings", of: "body", in: dom) == listed)
         let marks = dom.components(separatedBy: "<rect class=\"ev").dropFirst()
-        let shown = marks.map { Int($0.components(separatedBy: "data-n=\"").dropFirst().first?.prefix { $0.isNumber } ?? "") ?? 0 }
+        let shown = marks.map {
+            Int($0.components(separatedBy: "data-n=\"").dropFirst().first?.prefix { $0.isNumber } ?? "") ?? 0
+        }
         #expect(shown.reduce(0, +) == events, "event marks stand for \(shown.reduce(0, +)) events, JSON says \(events)")
         #expect(Self.count("<li class=\"finding ", in: dom) == listed)
         #expect(listed == counted, "the corpus' findings are all listed")

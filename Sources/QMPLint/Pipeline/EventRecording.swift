@@ -64,3 +64,42 @@ extension EventTimeline {
         return EventTimeline(events: events, omitted: total - events.count, cap: cap)
     }
 }
+
+/// The short view of an event's data the timeline formats show: its members in text order as
+/// `key=value` (strings without quotes unless empty or holding a space, `=` or a quote;
+/// objects as `{...}`, arrays as `[N]`), each value cut at 40 characters, all at 100.
+enum EventDataSummary {
+    static let valueLimit = 40
+    static let totalLimit = 100
+
+    static func make(_ data: Int?, _ tape: JSONTape) -> String? {
+        guard let data, tape[data].kind == .object, tape[data].count > 0 else { return nil }
+        var out = ""
+        var more = false
+        tape.forEachMember(data) { k, v in
+            if more { return }
+            if out.count >= totalLimit {
+                more = true
+                return
+            }
+            if !out.isEmpty { out += " " }
+            out += cut(tape.string(k)) + "=" + value(v, tape)
+        }
+        if more || out.count > totalLimit { out = String(out.prefix(totalLimit)) + "…" }
+        return out
+    }
+
+    static func value(_ v: Int, _ tape: JSONTape) -> String {
+        switch tape[v].kind {
+        case .object: return tape[v].count == 0 ? "{}" : "{…}"
+        case .array: return "[\(tape[v].count)]"
+        case .string:
+            let s = cut(tape.string(v))
+            let plain = !s.isEmpty && !s.contains { $0 == " " || $0 == "=" || $0 == "\"" }
+            return plain ? s : "\"" + s + "\""
+        default: return cut(tape.rawText(v))
+        }
+    }
+
+    static func cut(_ s: String) -> String { s.count > valueLimit ? String(s.prefix(valueLimit - 1)) + "…" : s }
+}

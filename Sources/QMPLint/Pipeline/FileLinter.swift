@@ -337,6 +337,14 @@ public struct FileLinter<Provider: CheckerProvider> {
             return key
         }
 
+        /// The tape index of the event's `data` value, when it has one.
+        func dataOf(_ event: ExtractedEvent, _ tape: JSONTape) -> Int? {
+            switch event.envelope {
+            case .json(let root): tape.member(root, "data")
+            case .record(_, _, let d, _): d
+            }
+        }
+
         /// The `data` members the stateful rules read from this event.
         func streamMembers(of event: ExtractedEvent, name: String, _ tape: JSONTape) -> [String: String] {
             guard let wanted = StreamEvent.membersRead(by: name) else { return [:] }
@@ -387,7 +395,8 @@ public struct FileLinter<Provider: CheckerProvider> {
             let time = timestamp(of: event, tape)
             if recorder != nil, recorder!.admits(recorded: result.timeline.count) {
                 result.timeline.append(
-                    ReportEvent(file: path, line: lines.line, name: recorder!.intern(name), time: time, stream: nil))
+                    ReportEvent(file: path, line: lines.line, name: recorder!.intern(name), time: time, stream: nil,
+                                data: EventDataSummary.make(dataOf(event, tape), tape)))
                 result.timelineRefs.append(ref)
             }
             if let t = time {

@@ -33,7 +33,8 @@ public enum HTMLReporter: Reporter {
         out += "<b>\(counted(s.events, "event"))</b>, \(s.invalidEvents) invalid, \(s.malformed) malformed; "
         // Coloured only when there are some.
         out += s.errors > 0 ? "<b class=\"sev-error\">\(counted(s.errors, "error"))</b>, " : "0 errors, "
-        out += s.warnings > 0 ? "<span class=\"sev-warning\">\(counted(s.warnings, "warning"))</span>, " : "0 warnings, "
+        out +=
+            s.warnings > 0 ? "<span class=\"sev-warning\">\(counted(s.warnings, "warning"))</span>, " : "0 warnings, "
         out += s.notes > 0 ? "<span class=\"sev-note\">\(counted(s.notes, "note"))</span>" : "0 notes"
         if s.unreadableFiles > 0 {
             out += "; <b class=\"sev-error\">\(counted(s.unreadableFiles, "unreadable file"))</b>"
@@ -212,7 +213,9 @@ public enum HTMLReporter: Reporter {
     static func describe(_ bin: Bin, file: String) -> String {
         guard let first = bin.first, let last = bin.last else { return "" }
         let when = first.time?.iso8601 ?? "no timestamp"
-        if bin.events == 1 { return "\(first.name) at \(when), \(file):\(first.line)" }
+        if bin.events == 1 {
+            return "\(first.name) at \(when), \(file):\(first.line)" + (first.data.map { "; " + $0 } ?? "")
+        }
         var text =
             "\(bin.events) events, \(first.name) at \(when) to \(last.name) at \(last.time?.iso8601 ?? "no timestamp")"
         text += ", \(file):\(first.line)-\(last.line)"

@@ -71,8 +71,11 @@ public struct ReportEvent: Sendable, Equatable {
     public var time: EventTime?
     /// The stream, named as `ReportFinding.stream`.
     public var stream: String?
-    public init(file: String, line: Int, name: String, time: EventTime?, stream: String?) {
+    /// A short view of the data members (`status=running id=job0`), nil when there are none.
+    public var data: String?
+    public init(file: String, line: Int, name: String, time: EventTime?, stream: String?, data: String? = nil) {
         self.file = file; self.line = line; self.name = name; self.time = time; self.stream = stream
+        self.data = data
     }
 }
 

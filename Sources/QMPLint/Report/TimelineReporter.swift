@@ -1,7 +1,8 @@
 /// A chronological post-mortem view (`--format timeline`): per file, per stream (a libvirt
 /// `mon=0x...`, a virsh domain, a session of a transcript), one line per event in the order
-/// QEMU sent them - time (UTC) or `no timestamp`, name, `file:line` - with the findings about
-/// each event right under it (`  ^ error: message [rule]`). The text summary follows.
+/// QEMU sent them - time (UTC) or `no timestamp`, name, `file:line`, a short view of its data -
+/// with the findings about each event right under it (`  ^ error: message [rule]`). The text
+/// summary follows.
 ///
 /// Events are in text order within their stream (the order they arrived), so a timestamp that
 /// goes back shows where it happened, next to its `timestamp-regression` finding. Everything
@@ -74,7 +75,9 @@ public enum TimelineReporter: Reporter {
         }
         out += time + String(repeating: " ", count: max(0, timeWidth - time.utf8.count)) + "  "
         out += name + String(repeating: " ", count: max(0, nameWidth - TextReporter.displayWidth(name))) + "  "
-        out += DisplayText.escaped(file) + ":\(entry.line)\n"
+        out += DisplayText.escaped(file) + ":\(entry.line)"
+        if let data = entry.event?.data { out += "  " + DisplayText.escaped(data) }
+        out += "\n"
         for k in entry.findings {
             let f = report.findings[k]
             out += "  " + style.severity(f.severity, "^ " + f.severity.rawValue) + ": " + DisplayText.escaped(f.message)

@@ -7,7 +7,8 @@ import Testing
 enum TimelineRun {
     /// A scratch folder, removed by the caller.
     static func folder() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qmp-lint-timeline-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "qmp-lint-timeline-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir
     }
@@ -34,7 +35,9 @@ enum TimelineRun {
         s.paths = paths
         s.format = formats[0]
         s.output = dir.appendingPathComponent("0").path
-        s.reports = formats.dropFirst().enumerated().map { ($0.element, dir.appendingPathComponent("\($0.offset + 1)").path) }
+        s.reports = formats.dropFirst().enumerated().map {
+            ($0.element, dir.appendingPathComponent("\($0.offset + 1)").path)
+        }
         s.jobs = jobs
         s.splitThreshold = split
         s.maxTimelineEvents = cap
@@ -56,15 +59,22 @@ enum TimelineRun {
         for b in 0..<blocks {
             let s = 1_748_852_000 + b * 10
             let job = "job\(b)"
-            let lv = "2025-06-02 08:14:00.001+0000: 4411: info : qemuMonitorJSONIOProcessLine:235 : QEMU_MONITOR_RECV_EVENT:"
-            text += "\(lv) mon=0x7f3a1c00a2b0 event={\"timestamp\": {\"seconds\": \(s), \"microseconds\": 1}, \"event\": \"JOB_STATUS_CHANGE\", \"data\": {\"status\": \"created\", \"id\": \"\(job)\"}}\n"
-            text += "\(lv) mon=0x7f3a1c00c940 event={\"timestamp\": {\"seconds\": \(s + 1), \"microseconds\": 2}, \"event\": \"STOP\"}\n"
-            text += "\(lv) mon=0x7f3a1c00a2b0 event={\"timestamp\": {\"seconds\": \(s + 2), \"microseconds\": 3}, \"event\": \"JOB_STATUS_CHANGE\", \"data\": {\"status\": \"concluded\", \"id\": \"\(job)\"}}\n"
+            let lv =
+                "2025-06-02 08:14:00.001+0000: 4411: info : qemuMonitorJSONIOProcessLine:235 : QEMU_MONITOR_RECV_EVENT:"
+            text +=
+                "\(lv) mon=0x7f3a1c00a2b0 event={\"timestamp\": {\"seconds\": \(s), \"microseconds\": 1}, \"event\": \"JOB_STATUS_CHANGE\", \"data\": {\"status\": \"created\", \"id\": \"\(job)\"}}\n"
+            text +=
+                "\(lv) mon=0x7f3a1c00c940 event={\"timestamp\": {\"seconds\": \(s + 1), \"microseconds\": 2}, \"event\": \"STOP\"}\n"
+            text +=
+                "\(lv) mon=0x7f3a1c00a2b0 event={\"timestamp\": {\"seconds\": \(s + 2), \"microseconds\": 3}, \"event\": \"JOB_STATUS_CHANGE\", \"data\": {\"status\": \"concluded\", \"id\": \"\(job)\"}}\n"
             text += "event RESUME at \(s + 3).000004 for domain 'vm1': <null>\n"
-            text += "{\"timestamp\": {\"seconds\": \(s + 4), \"microseconds\": 5}, \"event\": \"RTC_CHANGE\", \"data\": {\"offset\": 1, \"qom-path\": \"/machine/rtc\"}}\n"
-            text += "{\"timestamp\": {\"seconds\": \(s + 3), \"microseconds\": 6}, \"event\": \"RTC_CHANGE\", \"data\": {\"offset\": 2, \"qom-path\": \"/machine/rtc\"}}\n"
+            text +=
+                "{\"timestamp\": {\"seconds\": \(s + 4), \"microseconds\": 5}, \"event\": \"RTC_CHANGE\", \"data\": {\"offset\": 1, \"qom-path\": \"/machine/rtc\"}}\n"
+            text +=
+                "{\"timestamp\": {\"seconds\": \(s + 3), \"microseconds\": 6}, \"event\": \"RTC_CHANGE\", \"data\": {\"offset\": 2, \"qom-path\": \"/machine/rtc\"}}\n"
             text += "{\"event\": \"SHUTDOWN\", \"data\": {\"guest\": tru\n"
-            text += "\(lv) mon=0x7f3a1c00c940 event={\"timestamp\": {\"seconds\": \(s + 5), \"microseconds\": 7}, \"event\": \"RESUME\"}\n"
+            text +=
+                "\(lv) mon=0x7f3a1c00c940 event={\"timestamp\": {\"seconds\": \(s + 5), \"microseconds\": 7}, \"event\": \"RESUME\"}\n"
             text += "some unrelated log line \(b)\n"
         }
         return text
@@ -116,6 +126,27 @@ enum TimelineRun {
         #expect(capped.events == Array(all.events.prefix(2000)))
     }
 
+    @Test func dataSummaryIsShortAndInTextOrder() {
+        func summary(_ json: String) -> String? {
+            var tape = JSONTape()
+            let bytes = Array(json.utf8)
+            return bytes.withUnsafeBytes { b -> String? in
+                guard case .success = JSONParser.parseDocument(b, into: &tape) else { return "not JSON" }
+                return EventDataSummary.make(0, tape)  // node 0 is the root
+            }
+        }
+        #expect(
+            summary(#"{"status": "running", "id": "job 0", "n": -3, "ok": true, "o": {"a": 1}, "l": [1, 2], "e": ""}"#)
+                == #"status=running id="job 0" n=-3 ok=true o={…} l=[2] e="""#)
+        #expect(summary("{}") == nil)
+        #expect(summary("[1]") == nil)
+        let long = String(repeating: "x", count: 100)
+        #expect(summary(#"{"k": "\#(long)"}"#) == "k=" + String(repeating: "x", count: 39) + "…")
+        let many = (0..<50).map { #""m\#($0)": \#($0)"# }.joined(separator: ", ")
+        let cut = summary("{" + many + "}") ?? ""
+        #expect(cut.hasPrefix("m0=0 m1=1 ") && cut.hasSuffix("…") && cut.count == EventDataSummary.totalLimit + 1)
+    }
+
     @Test func budgetStopsOnlyWhatCannotBeKept() {
         let budget = EventBudget(cap: 10)
         #expect(budget.mayRecord(item: 1, recorded: 0))
@@ -159,9 +190,15 @@ enum TimelineRun {
         #expect(html.contains("&lt;b&gt;&quot;hostile&quot; &amp; &#39;log&#39;.log"))
         #expect(html.contains("x&amp;y"))
         // No raw control, separator or reordering character: only the page's own newlines.
-        #expect(!html.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n") || DisplayText.needsEscape($0) && $0 != "\n" })
+        #expect(
+            !html.unicodeScalars.contains {
+                ($0.value < 0x20 && $0 != "\n") || DisplayText.needsEscape($0) && $0 != "\n"
+            })
         // Every tag is one of the page's own.
-        let tags = Set(html.split(separator: "<").dropFirst().map { $0.prefix { $0.isLetter || $0.isNumber || $0 == "/" || $0 == "!" } })
+        let tags = Set(
+            html.split(separator: "<").dropFirst().map {
+                $0.prefix { $0.isLetter || $0.isNumber || $0 == "/" || $0 == "!" }
+            })
         let own: Set<Substring> = [
             "!DOCTYPE", "html", "/html", "head", "/head", "meta", "title", "/title", "style", "/style", "body", "/body",
             "h1", "/h1", "h2", "/h2", "p", "/p", "b", "/b", "span", "/span", "time", "/time", "section", "/section",
@@ -207,7 +244,9 @@ enum TimelineRun {
         #expect(!links.isEmpty)
         #expect(links.allSatisfy { ids.contains($0) })
         let marks = html.components(separatedBy: "<rect class=\"ev").dropFirst()
-        let shown = marks.compactMap { Int($0.components(separatedBy: "data-n=\"").dropFirst().first?.prefix { $0.isNumber } ?? "") }
+        let shown = marks.compactMap {
+            Int($0.components(separatedBy: "data-n=\"").dropFirst().first?.prefix { $0.isNumber } ?? "")
+        }
         #expect(shown.reduce(0, +) == 12)
     }
 }
