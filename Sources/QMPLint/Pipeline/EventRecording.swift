@@ -11,7 +11,10 @@ import Foundation
 public final class EventBudget: @unchecked Sendable {
     public let cap: Int
     private let lock = NSLock()
-    /// Events recorded by each finished item, by item index.
+    /// Items 0..<`prefix` have all finished, recording `prefixRecorded` events together.
+    private var prefix = 0
+    private var prefixRecorded = 0
+    /// Events recorded by each item finished out of order (index >= `prefix`).
     private var finished: [Int: Int] = [:]
 
     public init(cap: Int = EventTimeline.defaultCap) { self.cap = max(0, cap) }
@@ -21,7 +24,8 @@ public final class EventBudget: @unchecked Sendable {
         if recorded >= cap { return false }
         lock.lock()
         defer { lock.unlock() }
-        var before = recorded
+        var before = prefixRecorded + recorded
+        if before >= cap && item >= prefix { return false }
         for (i, n) in finished where i < item {
             before += n
             if before >= cap { return false }
@@ -32,8 +36,12 @@ public final class EventBudget: @unchecked Sendable {
     /// Item `item` is done, having recorded `recorded` events.
     public func finish(item: Int, recorded: Int) {
         lock.lock()
+        defer { lock.unlock() }
         finished[item] = recorded
-        lock.unlock()
+        while let n = finished.removeValue(forKey: prefix) {
+            prefixRecorded += n
+            prefix += 1
+        }
     }
 }
 

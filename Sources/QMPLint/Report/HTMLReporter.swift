@@ -17,6 +17,17 @@ public enum HTMLReporter: Reporter {
     public static let needsEvents = true
 
     public static func render(_ report: LintReport, options: ReportOptions) -> String {
+        String(decoding: renderBytes(report, options: options), as: UTF8.self)
+    }
+
+    public static func renderBytes(_ report: LintReport, options: ReportOptions) -> [UInt8] {
+        collectedBytes { write(report, options: options, to: $0) }
+    }
+
+    /// Writes the page in pieces of about 256 KiB (a long findings list is not held whole).
+    public static func write(
+        _ report: LintReport, options: ReportOptions, to emit: (UnsafeRawBufferPointer) -> Void
+    ) {
         let s = report.summary
         let layout = TimelineLayout(report)
         var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -45,11 +56,11 @@ public enum HTMLReporter: Reporter {
         }
         out += "<p>Schema: \(escape(report.schema.name)) (\(escape(report.schema.reason))).</p>\n"
 
-        appendTimeline(report, layout, to: &out)
+        appendTimeline(report, layout, to: &out, emit: emit)
         appendTables(report, to: &out)
-        appendFindings(report, to: &out)
+        appendFindings(report, to: &out, emit: emit)
         out += "</body>\n</html>\n"
-        return out
+        drain(&out, to: emit, atLeast: 0)
     }
 
     // MARK: - Timeline
@@ -78,7 +89,10 @@ public enum HTMLReporter: Reporter {
         var worst: Severity?
     }
 
-    static func appendTimeline(_ report: LintReport, _ layout: TimelineLayout, to out: inout String) {
+    static func appendTimeline(
+        _ report: LintReport, _ layout: TimelineLayout, to out: inout String,
+        emit: (UnsafeRawBufferPointer) -> Void
+    ) {
         out += "<section id=\"timeline\">\n<h2>Timeline</h2>\n"
         let streams = layout.files.flatMap(\.streams)
         if let t = report.timeline, t.omitted > 0 {
@@ -167,6 +181,7 @@ public enum HTMLReporter: Reporter {
                 out += "\n"
             }
             out += "</g>\n"
+            drain(&out, to: emit)
         }
         out += "</svg>\n</section>\n"
     }
@@ -304,7 +319,9 @@ public enum HTMLReporter: Reporter {
 
     // MARK: - Findings
 
-    static func appendFindings(_ report: LintReport, to out: inout String) {
+    static func appendFindings(
+        _ report: LintReport, to out: inout String, emit: (UnsafeRawBufferPointer) -> Void
+    ) {
         out += "<section id=\"findings\">\n<h2>Findings</h2>\n"
         let s = report.summary
         let listed = report.findings.count
@@ -330,6 +347,7 @@ public enum HTMLReporter: Reporter {
                 out += "<pre class=\"src\">\(escape(DisplayText.withoutLineEnd(f.sourceLine)))</pre>"
             }
             out += "</li>\n"
+            drain(&out, to: emit)
         }
         out += "</ol>\n</section>\n"
     }

@@ -19,6 +19,17 @@ public enum TimelineReporter: Reporter {
     static let maxNameWidth = 32
 
     public static func render(_ report: LintReport, options: ReportOptions) -> String {
+        String(decoding: renderBytes(report, options: options), as: UTF8.self)
+    }
+
+    public static func renderBytes(_ report: LintReport, options: ReportOptions) -> [UInt8] {
+        collectedBytes { write(report, options: options, to: $0) }
+    }
+
+    /// Writes the timeline in pieces of about 256 KiB (200,000 events are not held as one text).
+    public static func write(
+        _ report: LintReport, options: ReportOptions, to emit: (UnsafeRawBufferPointer) -> Void
+    ) {
         let style = TextReporter.Style(enabled: options.color)
         let layout = TimelineLayout(report)
         var nameWidth = 0
@@ -52,12 +63,13 @@ public enum TimelineReporter: Reporter {
                 out += " (" + counted(stream.events, "event") + ", " + counted(stream.findings, "finding") + ")\n"
                 for entry in stream.entries {
                     appendEntry(entry, file: file.path, report: report, nameWidth: nameWidth, style: style, to: &out)
+                    drain(&out, to: emit)
                 }
             }
         }
         out += "\n"
         TextReporter.appendSummary(report, style: style, to: &out)
-        return out
+        drain(&out, to: emit, atLeast: 0)
     }
 
     static func appendEntry(

@@ -156,6 +156,18 @@ enum TimelineRun {
         budget.finish(item: 0, recorded: 7)
         #expect(budget.mayRecord(item: 1, recorded: 2))
         #expect(!budget.mayRecord(item: 1, recorded: 3))
+        budget.finish(item: 1, recorded: 1)  // items 0-2 done: 18 recorded before item 3
+        #expect(!budget.mayRecord(item: 3, recorded: 0))
+        // Finished out of order: only the items before count.
+        let b = EventBudget(cap: 10)
+        b.finish(item: 0, recorded: 4)
+        b.finish(item: 2, recorded: 5)
+        b.finish(item: 5, recorded: 9)
+        #expect(b.mayRecord(item: 1, recorded: 5))
+        #expect(!b.mayRecord(item: 1, recorded: 6))
+        #expect(b.mayRecord(item: 3, recorded: 0))
+        #expect(!b.mayRecord(item: 3, recorded: 1))
+        #expect(!b.mayRecord(item: 6, recorded: 0))
     }
 }
 
