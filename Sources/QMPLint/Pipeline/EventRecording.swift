@@ -6,8 +6,8 @@ import Foundation
 /// The report keeps the first `cap` events in run order (inputs, then ranges, then text order).
 /// A range stops recording once the ranges before it that have finished already recorded `cap`
 /// events with its own: nothing it would record after that could be kept. What is kept is
-/// therefore the same whatever the thread count and timing, and memory stays near
-/// `cap` records per worker at most.
+/// therefore the same whatever the thread count and timing, and memory stays near `cap`
+/// records per worker at most. One budget serves one run (item indices are that run's).
 public final class EventBudget: @unchecked Sendable {
     public let cap: Int
     private let lock = NSLock()
