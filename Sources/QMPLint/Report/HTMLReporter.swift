@@ -125,7 +125,8 @@ public enum HTMLReporter: Reporter {
         let height = g.top + streams.count * g.rowHeight + g.bottom
         out += "<p class=\"legend\"><span class=\"key ev-key\"></span> event (a wider mark: several close together) "
         out += "<span class=\"key nt-key\"></span> without timestamp (placed after the event before it) "
-        out += "<span class=\"key fm-key\"></span> finding (links to it). "
+        out += "findings (each links to its entry): <span class=\"key fm-key sev-error\"></span> error "
+        out += "<span class=\"key fm-key sev-warning\"></span> warning <span class=\"key fm-key sev-note\"></span> note. "
         out +=
             timed ? "x: time (UTC).</p>\n" : "x: order of the events in their stream (no event has a timestamp).</p>\n"
         out += "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\" viewBox=\"0 0 \(g.width) \(height)\" "
@@ -389,7 +390,8 @@ public enum HTMLReporter: Reporter {
         .fm { fill-opacity: .85; } .fm.sev-error { fill: #d7191c; } .fm.sev-warning { fill: #f0a30a; }
         .fm.sev-note { fill: #5aa0e0; }
         .legend .key { display: inline-block; width: 4px; height: 12px; vertical-align: middle; margin: 0 3px 0 10px; }
-        .ev-key { background: #3a6ea5; } .nt-key { border: 1px solid #3a6ea5; } .fm-key { background: #d7191c; }
+        .ev-key { background: #3a6ea5; } .nt-key { border: 1px solid #3a6ea5; } .fm-key.sev-error { background: #d7191c; }
+        .fm-key.sev-warning { background: #f0a30a; } .fm-key.sev-note { background: #5aa0e0; }
         ol.findings { padding-left: 3em; font-size: 13px; }
         li.finding { margin: .3em 0; }
         li.finding:target { background: #fff3b0; }
