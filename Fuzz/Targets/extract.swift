@@ -10,8 +10,10 @@ import Glibc
 
 let validating = SchemaSelectingProvider(fixed: nil)
 
-func lintBytes<P: CheckerProvider>(_ bytes: [UInt8], provider: P, buffer: Int, maxBuffer: Int, history: Int) -> FileResult {
+func lintBytes<P: CheckerProvider>(_ bytes: [UInt8], provider: P, buffer: Int, maxBuffer: Int, history: Int,
+                                   events: EventBudget? = nil) -> FileResult {
     var options = FileLinter<P>.Options()
+    options.eventBudget = events
     options.bufferSize = buffer
     options.maxBuffer = maxBuffer
     options.history = history
@@ -49,9 +51,17 @@ public func extractFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     }
 
     // Validation and the reports.
-    let checked = lintBytes(bytes, provider: validating, buffer: 1 << 20, maxBuffer: 1 << 20, history: 1 << 16)
+    // Events are recorded too, so the formats that show them (timeline, html) render them.
+    var checked = lintBytes(bytes, provider: validating, buffer: 1 << 20, maxBuffer: 1 << 20, history: 1 << 16,
+                            events: EventBudget())
     if checked.summary.events != big.summary.events { fuzzFail("validating run found \(checked.summary.events) events, not \(big.summary.events)") }
-    let report = Linter<SchemaSelectingProvider>.assemble([checked], schema: validating.defaultChoice)
+    checked.beginStreams()
+    checked.finishStreams()
+    var results = [checked]
+    let timeline = EventTimeline.collect(from: &results, cap: EventTimeline.defaultCap)
+    if timeline.events.count != checked.summary.events { fuzzFail("recorded \(timeline.events.count) of \(checked.summary.events) events") }
+    var report = Linter<SchemaSelectingProvider>.assemble(results, schema: validating.defaultChoice)
+    report.timeline = timeline
     let options = ReportOptions(rules: RuleCatalog.all, workingDirectory: "/fuzz")
     for reporter in Reporters.all {
         let out = reporter.renderBytes(report, options: options)

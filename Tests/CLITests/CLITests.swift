@@ -71,7 +71,7 @@ struct CLITests {
         #expect(r.stdout.contains("\"<stdin>\""))
     }
 
-    @Test(arguments: ["text", "json", "jsonl", "csv", "sarif", "junit", "github", "gitlab", "markdown"])
+    @Test(arguments: ["text", "json", "jsonl", "csv", "sarif", "junit", "github", "gitlab", "markdown", "timeline", "html"])
     func everyFormatRuns(_ format: String) throws {
         let r = try CLI.run(["--format", format, "Fixtures/cli/malformed.log"])
         #expect(r.status == 1, "\(format): \(r.stderr)")

@@ -16,6 +16,11 @@ public struct FileResult: Sendable {
     /// Findings counted in the totals but not listed, past `FileLinter.Options.maxFindings`.
     public var omittedFindings = 0
     public var nonEvents: [NonEventKind: Int] = [:]
+    /// One record per event, in text order, when events are recorded (`Options.eventBudget`);
+    /// streams are named when the ranges of the input are merged.
+    public var timeline: [ReportEvent] = []
+    /// Per recorded event (until streams are resolved): its stream within the range read.
+    var timelineRefs: [StreamRef] = []
     /// Per finding (until streams are resolved): its stream within the range read.
     var streamRefs: [StreamRef] = []
     /// The stateful rules' view of the range read, until it is merged (`resolveStreams`).
@@ -72,6 +77,11 @@ public struct FileLinter<Provider: CheckerProvider> {
         public var captureSourceLines = true
         /// Told of every byte read, for the progress bar.
         public var progress: ProgressCounter?
+        /// Set to record every event (for the timeline formats), within this budget; nil
+        /// (the default) keeps counts only.
+        public var eventBudget: EventBudget?
+        /// The index of this input (or range) in the run's order, for `eventBudget`.
+        public var eventBudgetItem = 0
         public init() {}
     }
 
@@ -128,6 +138,9 @@ public struct FileLinter<Provider: CheckerProvider> {
                 sink.result.maxFindings = options.maxFindings
                 sink.streams.maxFindings = options.maxFindings
                 sink.result.summary.schema = choice
+                if let budget = options.eventBudget {
+                    sink.recorder = Sink.EventRecorder(budget: budget, item: options.eventBudgetItem)
+                }
                 processFrom = h
                 sink.lines.anchor = h
                 totalBytes -= h
@@ -266,6 +279,8 @@ public struct FileLinter<Provider: CheckerProvider> {
         var commandCursor = 0
         /// The last stream key read, with its text (libvirt logs repeat one monitor for a long time).
         var lastKey: (bytes: [UInt8], key: String)?
+        /// Records events for the timeline formats; nil when they were not asked for.
+        var recorder: EventRecorder?
 
         init(checker: Checker, path: String) {
             self.checker = checker
@@ -322,6 +337,14 @@ public struct FileLinter<Provider: CheckerProvider> {
             return key
         }
 
+        /// The tape index of the event's `data` value, when it has one.
+        func dataOf(_ event: ExtractedEvent, _ tape: JSONTape) -> Int? {
+            switch event.envelope {
+            case .json(let root): tape.member(root, "data")
+            case .record(_, _, let d, _): d
+            }
+        }
+
         /// The `data` members the stateful rules read from this event.
         func streamMembers(of event: ExtractedEvent, name: String, _ tape: JSONTape) -> [String: String] {
             guard let wanted = StreamEvent.membersRead(by: name) else { return [:] }
@@ -369,7 +392,14 @@ public struct FileLinter<Provider: CheckerProvider> {
                 result.eventsByName[name, default: EventCount()].invalid += 1
                 result.summary.invalidEvents += 1
             }
-            if let t = timestamp(of: event, tape) {
+            let time = timestamp(of: event, tape)
+            if recorder != nil, recorder!.admits(recorded: result.timeline.count) {
+                result.timeline.append(
+                    ReportEvent(file: path, line: lines.line, name: recorder!.intern(name), time: time, stream: nil,
+                                data: EventDataSummary.make(dataOf(event, tape), tape)))
+                result.timelineRefs.append(ref)
+            }
+            if let t = time {
                 if result.summary.firstEvent.map({ t < $0 }) ?? true { result.summary.firstEvent = t }
                 if result.summary.lastEvent.map({ $0 < t }) ?? true { result.summary.lastEvent = t }
             }
@@ -441,6 +471,29 @@ public struct FileLinter<Provider: CheckerProvider> {
         mutating func overlong(at offset: Int, limit: Int) {
             result.summary.readError = result.summary.readError
                 ?? "\(path): an object or line longer than \(limit >> 20) MiB near line \(lines.line(of: offset, buffer)) was examined only in part"
+        }
+
+        /// Decides which events are recorded and shares their names' storage.
+        struct EventRecorder {
+            let budget: EventBudget
+            let item: Int
+            var stopped = false
+            var names: [String: String] = [:]
+
+            /// Whether the next event is recorded, after `recorded` of this range were; asks the
+            /// shared budget every 1024 events.
+            mutating func admits(recorded: Int) -> Bool {
+                if stopped { return false }
+                if recorded >= budget.cap { stopped = true }
+                if recorded & 1023 == 0, !budget.mayRecord(item: item, recorded: recorded) { stopped = true }
+                return !stopped
+            }
+
+            mutating func intern(_ name: String) -> String {
+                if let known = names[name] { return known }
+                if names.count < 4096 { names[name] = name }
+                return name
+            }
         }
 
         mutating func finish() -> FileResult {

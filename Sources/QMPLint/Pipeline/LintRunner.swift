@@ -48,8 +48,12 @@ public enum LintRunner {
         let choice = provider.defaultChoice
         var fileOptions = FileLinter<SchemaSelectingProvider>.Options()
         let formats = Set([settings.format] + settings.reports.map(\.format))
-        fileOptions.captureSourceLines = !formats.isDisjoint(with: ["text", "sarif", "junit"])
+        fileOptions.captureSourceLines = !formats.isDisjoint(with: ["text", "sarif", "junit", "html"])
         fileOptions.maxFindings = settings.maxFindings
+        // Per-event records only for the formats that show events (bounded; counts otherwise).
+        if formats.contains(where: { Reporters.named($0)?.needsEvents == true }) {
+            fileOptions.eventBudget = EventBudget(cap: settings.maxTimelineEvents)
+        }
         var bar: ProgressBar?
         if settings.progress && ProgressBar.wanted {
             var total = 0

@@ -32,6 +32,8 @@ public struct LintSettings: Sendable {
     public var writeBaseline: String?
     /// Findings listed per input at most (the rest are counted): bounds memory on crafted input.
     public var maxFindings = 100_000
+    /// Events recorded at most for the timeline formats (`timeline`, `html`); the rest are counted.
+    public var maxTimelineEvents = EventTimeline.defaultCap
     /// Show a progress bar on standard error (only when it is a terminal and the run is long).
     public var progress = true
     /// Files larger than this are split into ranges checked in parallel (tests lower it).

@@ -59,7 +59,9 @@ public struct Linter<Provider: CheckerProvider> {
                 do {
                     var source: any ByteSource
                     if let r = item.range { source = try FileRangeSource(path: path, range: r) } else { source = try InputOpener.open(path, stdinName: stdinDisplay) }
-                    var linter = FileLinter(provider: provider, options: fileOptions)
+                    var options = fileOptions
+                    options.eventBudgetItem = k
+                    var linter = FileLinter(provider: provider, options: options)
                     if let head = frozenHeads[item.file] {
                         result = head.withUnsafeBytes { h in
                             linter.lint(&source, displayPath: display, history: item.history, path: path, head: h)
@@ -71,6 +73,7 @@ public struct Linter<Provider: CheckerProvider> {
                     result = FileResult(path: display)
                     result.summary.readError = "\(error)"
                 }
+                fileOptions.eventBudget?.finish(item: k, recorded: result.timeline.count)
                 slots.set(k, result)
                 if k + 1 == workItems.count || workItems[k + 1].file != item.file { fileOptions.progress?.fileDone() }
             }
@@ -101,7 +104,10 @@ public struct Linter<Provider: CheckerProvider> {
             r.summary.readError = e.description
             results.append(r)
         }
-        return (Self.assemble(results, schema: schema), results)
+        let timeline = fileOptions.eventBudget.map { EventTimeline.collect(from: &results, cap: $0.cap) }
+        var report = Self.assemble(results, schema: schema)
+        report.timeline = timeline
+        return (report, results)
     }
 
     static func readHead(_ path: String, _ count: Int) -> [UInt8] {
@@ -181,6 +187,11 @@ extension FileResult {
             f.line += shift
             f.eventLine += shift
             findings.append(f)
+        }
+        timeline.reserveCapacity(timeline.count + next.timeline.count)
+        for var e in next.timeline {
+            e.line += shift
+            timeline.append(e)
         }
         newlines += next.newlines
         omittedFindings += next.omittedFindings

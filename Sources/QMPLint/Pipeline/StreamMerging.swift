@@ -34,6 +34,11 @@ extension FileResult {
             if r.key >= 0 { findings[i].stream = names[Int(r.key)][Int(r.session)] }
         }
         streamRefs = []
+        for i in timeline.indices where i < timelineRefs.count {
+            let r = timelineRefs[i]
+            if r.key >= 0 { timeline[i].stream = names[Int(r.key)][Int(r.session)] }
+        }
+        timelineRefs = []
         found.sort {
             ($0.site.line, $0.site.column, $0.rule, $0.message) < ($1.site.line, $1.site.column, $1.rule, $1.message)
         }

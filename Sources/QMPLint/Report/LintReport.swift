@@ -76,6 +76,42 @@ public struct EventTime: Sendable, Equatable, Comparable {
     }
 }
 
+/// One event as the timeline formats show it: where it is, what it is, when QEMU sent it.
+/// Recorded only when a format asks for it (`Reporter.needsEvents`), up to `EventTimeline.cap`.
+public struct ReportEvent: Sendable, Equatable {
+    /// The file, as in `ReportFinding.file`.
+    public var file: String
+    /// 1-based line where the event's text starts (`ReportFinding.eventLine` of its findings).
+    public var line: Int
+    /// The event name as written (unknown names included).
+    public var name: String
+    /// The QEMU timestamp; nil when absent, filtered or negative.
+    public var time: EventTime?
+    /// The stream, named as `ReportFinding.stream`.
+    public var stream: String?
+    /// A short view of the data members (`status=running id=job0`), nil when there are none.
+    public var data: String?
+    public init(file: String, line: Int, name: String, time: EventTime?, stream: String?, data: String? = nil) {
+        self.file = file; self.line = line; self.name = name; self.time = time; self.stream = stream
+        self.data = data
+    }
+}
+
+/// The events of a run, one record each, for the timeline formats: files in report order,
+/// each file's events in text order. At most `cap` are kept (the first ones in input order,
+/// whatever `--jobs` is); the others are counted in `omitted`.
+public struct EventTimeline: Sendable, Equatable {
+    /// Events kept by default: memory stays bounded (about 100 bytes each) on huge inputs.
+    public static let defaultCap = 200_000
+    public var events: [ReportEvent]
+    /// Events seen but not recorded (past the cap).
+    public var omitted: Int
+    public var cap: Int
+    public init(events: [ReportEvent] = [], omitted: Int = 0, cap: Int = EventTimeline.defaultCap) {
+        self.events = events; self.omitted = omitted; self.cap = cap
+    }
+}
+
 /// Which schema validated a file, and why that one.
 public struct SchemaChoice: Sendable, Equatable {
     /// e.g. `qemu-10.2.0`, or a schema file's name.
@@ -139,6 +175,9 @@ public struct LintReport: Sendable, Equatable {
     public var summary: ReportSummary
     public var files: [FileSummary]
     public var findings: [ReportFinding]
+    /// One record per event, when a format that shows them was asked for; nil otherwise (the
+    /// default: reports hold counts only) and for merged reports.
+    public var timeline: EventTimeline?
     public init(toolVersion: String, schema: SchemaChoice, summary: ReportSummary,
                 files: [FileSummary], findings: [ReportFinding]) {
         self.toolVersion = toolVersion; self.schema = schema; self.summary = summary

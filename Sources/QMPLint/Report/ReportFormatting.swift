@@ -192,6 +192,21 @@ extension LintReport {
     }
 }
 
+/// Hands `text` to `emit` and empties it once it holds `piece` bytes or more, so a large report
+/// is written out as it is made rather than held whole (`piece` 0: whatever is left).
+func drain(_ text: inout String, to emit: (UnsafeRawBufferPointer) -> Void, atLeast piece: Int = 256 << 10) {
+    guard !text.isEmpty, text.utf8.count >= piece else { return }
+    text.withUTF8 { emit(UnsafeRawBufferPointer($0)) }
+    text.removeAll(keepingCapacity: true)
+}
+
+/// The bytes a reporter's `write` hands out, collected.
+func collectedBytes(_ write: ((UnsafeRawBufferPointer) -> Void) -> Void) -> [UInt8] {
+    var bytes: [UInt8] = []
+    write { bytes.append(contentsOf: $0) }
+    return bytes
+}
+
 /// "1 error", "2 errors".
 func counted(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
     "\(n) " + (n == 1 ? singular : plural ?? singular + "s")

@@ -10,6 +10,9 @@ public protocol Reporter {
     static var description: String { get }
     /// The usual file extension of the output, without the dot (`sarif`, `xml`).
     static var fileExtension: String { get }
+    /// Whether the format shows individual events (`LintReport.timeline`): the run then keeps a
+    /// record of each (bounded); otherwise only counts are kept.
+    static var needsEvents: Bool { get }
     /// Renders the whole report; the result ends with a newline unless it is empty.
     static func render(_ report: LintReport, options: ReportOptions) -> String
     /// The same as UTF-8 bytes (written to files and pipes without a String copy).
@@ -20,6 +23,8 @@ public protocol Reporter {
 }
 
 extension Reporter {
+    public static var needsEvents: Bool { false }
+
     /// The rendering as UTF-8 bytes; formats that build bytes directly override it.
     public static func renderBytes(_ report: LintReport, options: ReportOptions) -> [UInt8] {
         Array(render(report, options: options).utf8)
@@ -80,6 +85,8 @@ public enum Reporters {
             GitHubActionsReporter.self,
             GitLabCodeQualityReporter.self,
             MarkdownReporter.self,
+            TimelineReporter.self,
+            HTMLReporter.self,
         ]
     }
 

@@ -159,9 +159,35 @@ enum ReportFixtures {
         s.unreadableFiles = 1
         s.firstEvent = EventTime(seconds: 1_709_288_570, microseconds: 1)
         s.lastEvent = EventTime(seconds: 1_709_288_601, microseconds: 18544)
-        return LintReport(
+        var report = LintReport(
             toolVersion: "0.1.0-test", schema: defaultSchema, summary: s, files: files,
             findings: findings.sorted(by: ReportFinding.ordered))
+        report.timeline = timeline
+        return report
+    }
+
+    /// One record per event of `report` (12), as a run asking for a timeline format keeps them:
+    /// files in report order, text order within each; streams as the findings name them.
+    static var timeline: EventTimeline {
+        func t(_ s: Int64, _ u: Int64) -> EventTime { EventTime(seconds: s, microseconds: u) }
+        let vm = "logs/vm one.log"
+        let events = [
+            ReportEvent(file: "clean.log", line: 1, name: "STOP", time: t(1_709_288_570, 1), stream: "session 1"),
+            ReportEvent(file: "clean.log", line: 3, name: "SHUTDOWN", time: t(1_709_288_572, 500), stream: "session 1"),
+            ReportEvent(file: "clean.log", line: 6, name: "SHUTDOWN", time: t(1_709_288_575, 999999), stream: "session 2"),
+            ReportEvent(file: "logs/b,2.log", line: 3, name: "BLOCK_IO_ERROR", time: t(1_709_288_600, 595545), stream: "domain db-primary"),
+            ReportEvent(file: "logs/b,2.log", line: 7, name: "DEVICE_DELETED", time: t(1_709_288_600, 700000), stream: "domain db-primary"),
+            ReportEvent(file: vm, line: 2, name: "QUORUM_FAILURE", time: t(1_709_288_573, 12388), stream: "mon=0x7f2a"),
+            ReportEvent(file: vm, line: 9, name: "DEVICE_DELETED", time: t(1_709_288_590, 5), stream: "mon=0x7f2a",
+                data: "id=a id=b id=c path=/machine/peripheral/a"),
+            ReportEvent(file: vm, line: 15, name: "RTC_CHANGE", time: t(1_709_288_587, 500000), stream: "mon=0x7f2a"),
+            ReportEvent(file: vm, line: 18, name: "GUEST_PANICKED", time: t(1_709_288_595, 0), stream: "mon=0x7f2b\u{1B}[31m<i>\"x\"",
+                data: "action=pause info={…} note=\"<i>'&\u{1B}[1m\u{202E}\""),
+            ReportEvent(file: vm, line: 25, name: "RTC_CHANGE", time: nil, stream: "mon=0x7f2a"),
+            ReportEvent(file: vm, line: 30, name: "weird|<b>`x`", time: t(1_709_288_601, 18544), stream: "mon=0x7f2a"),
+            ReportEvent(file: vm, line: 31, name: "STOP", time: nil, stream: "mon=0x7f2a"),
+        ]
+        return EventTimeline(events: events, omitted: 0)
     }
 
     /// A run over one clean file.

@@ -14,7 +14,9 @@ import Testing
         #expect(Reporters.named("nope") == nil)
         #expect(ObjectIdentifier(Reporters.default) == ObjectIdentifier(TextReporter.self))
         #expect(
-            Reporters.identifiers == ["text", "json", "jsonl", "csv", "sarif", "junit", "github", "gitlab", "markdown"])
+            Reporters.identifiers == [
+                "text", "json", "jsonl", "csv", "sarif", "junit", "github", "gitlab", "markdown", "timeline", "html",
+            ])
     }
 }
 
@@ -28,7 +30,7 @@ import Testing
             #expect(
                 !text.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n") || (0x7F..<0xA0).contains($0.value) })
         }
-        for format in ["github", "markdown"] {
+        for format in ["github", "markdown", "timeline", "html"] {
             let text = Reporters.named(format)!.render(report, options: options)
             #expect(!text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(format)")
         }
