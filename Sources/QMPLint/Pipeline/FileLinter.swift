@@ -80,6 +80,11 @@ public struct FileLinter<Provider: CheckerProvider> {
         /// Set to record every event (for the timeline formats), within this budget; nil
         /// (the default) keeps counts only.
         public var eventBudget: EventBudget?
+        /// For a range of a split input: the listing budget shared by the input's ranges (a range
+        /// stops listing findings once the ranges before it have listed `maxFindings`) and this
+        /// range's index among them.
+        public var findingBudget: EventBudget?
+        public var findingBudgetItem = 0
         /// The index of this input (or range) in the run's order, for `eventBudget`.
         public var eventBudgetItem = 0
         public init() {}
@@ -137,6 +142,8 @@ public struct FileLinter<Provider: CheckerProvider> {
                 sink.maxFindings = options.maxFindings
                 sink.result.maxFindings = options.maxFindings
                 sink.streams.maxFindings = options.maxFindings
+                sink.findingBudget = options.findingBudget
+                sink.findingBudgetItem = options.findingBudgetItem
                 sink.result.summary.schema = choice
                 if let budget = options.eventBudget {
                     sink.recorder = Sink.EventRecorder(budget: budget, item: options.eventBudgetItem)
@@ -212,6 +219,7 @@ public struct FileLinter<Provider: CheckerProvider> {
             processFrom = processedUpTo - keepFrom
         }
         var result = sink.finish()
+        options.findingBudget?.finish(item: options.findingBudgetItem, recorded: result.findings.count)
         result.streamAnalysis?.finishRange()
         result.summary.bytes = totalBytes
         result.newlines = sink.lines.line - 1
@@ -418,6 +426,21 @@ public struct FileLinter<Provider: CheckerProvider> {
             }
         }
 
+        var findingBudget: EventBudget?
+        var findingBudgetItem = 0
+        /// Set once the ranges before this one have listed the input's `maxFindings`.
+        var budgetSpent = false
+
+        /// Whether this range may still list a finding (asked of the shared budget every 1,024).
+        mutating func budgetAllows() -> Bool {
+            guard let budget = findingBudget, !budgetSpent else { return !budgetSpent }
+            if result.findings.count % 1024 == 0,
+               !budget.mayRecord(item: findingBudgetItem, recorded: result.findings.count) {
+                budgetSpent = true
+            }
+            return !budgetSpent
+        }
+
         mutating func add(_ f: RawFinding, eventLine: Int, event: String?, hash: String, ref: StreamRef = .none) {
             result.findingsByRule[f.rule, default: 0] += 1
             switch f.severity {
@@ -425,7 +448,7 @@ public struct FileLinter<Provider: CheckerProvider> {
             case .warning: result.summary.warnings += 1
             case .note: result.summary.notes += 1
             }
-            if result.findings.count >= maxFindings { result.omittedFindings += 1; return }
+            if result.findings.count >= maxFindings || !budgetAllows() { result.omittedFindings += 1; return }
             let line = lines.line(of: f.offset, buffer)
             if !(f.offset >= lineCache.start && f.offset < lineCache.end) {
                 let ls = ByteScan.lineStart(buffer, f.offset)

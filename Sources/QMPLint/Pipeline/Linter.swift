@@ -28,12 +28,16 @@ public struct Linter<Provider: CheckerProvider> {
         // Work items: whole inputs, or ranges of large plain files.
         var items: [(file: Int, range: Range<Int>?, history: Int)] = []
         var heads: [Int: [UInt8]] = [:]
+        // A split input's ranges share one listing budget (index of the range within the input).
+        var budgets: [Int: (budget: EventBudget, part: Int)] = [:]
         for (i, path) in inputs.enumerated() {
             if jobs > 1, path != "-", let size = Self.plainFileSize(path), size > splitThreshold {
                 let parts = min(256, max(jobs, size / (32 << 20)))
                 let ranges = FileSplitter.split(path: path, size: size, parts: parts)
                 heads[i] = Self.readHead(path, min(size, Self.headSize))
-                for r in ranges {
+                let budget = EventBudget(cap: fileOptions.maxFindings)
+                for (part, r) in ranges.enumerated() {
+                    budgets[items.count] = (budget, part)
                     let history = min(r.lowerBound, fileOptions.history)
                     items.append((i, (r.lowerBound - history)..<r.upperBound, history))
                 }
@@ -47,6 +51,7 @@ public struct Linter<Provider: CheckerProvider> {
         let fileOptions = self.fileOptions
         let provider = self.provider
         let frozenHeads = heads
+        let frozenBudgets = budgets
         let stdinDisplay = stdinName.map(DisplayPath.make) ?? "<stdin>"
         let work: @Sendable (Int) -> Void = { _ in
             while true {
@@ -61,6 +66,10 @@ public struct Linter<Provider: CheckerProvider> {
                     if let r = item.range { source = try FileRangeSource(path: path, range: r) } else { source = try InputOpener.open(path, stdinName: stdinDisplay) }
                     var options = fileOptions
                     options.eventBudgetItem = k
+                    if let b = frozenBudgets[k] {
+                        options.findingBudget = b.budget
+                        options.findingBudgetItem = b.part
+                    }
                     var linter = FileLinter(provider: provider, options: options)
                     if let head = frozenHeads[item.file] {
                         result = head.withUnsafeBytes { h in
@@ -188,6 +197,7 @@ extension FileResult {
             f.eventLine += shift
             findings.append(f)
         }
+        trimFindings(keeping: 2 * maxFindings)
         timeline.reserveCapacity(timeline.count + next.timeline.count)
         for var e in next.timeline {
             e.line += shift
@@ -230,5 +240,17 @@ final class ResultSlots: @unchecked Sendable {
         let out = slots.compactMap { $0 }
         slots = []
         return out
+    }
+}
+
+extension FileResult {
+    /// Keeps the first `maxFindings` findings in report order once more than `limit` are held
+    /// (the rest are counted as omitted): every range lists its own first findings, so the ones
+    /// listed are the same whether an input was read whole or in ranges.
+    mutating func trimFindings(keeping limit: Int) {
+        guard findings.count > limit, maxFindings < Int.max else { return }
+        findings = ReportFinding.sorted(findings)
+        omittedFindings += findings.count - maxFindings
+        findings.removeLast(findings.count - maxFindings)
     }
 }

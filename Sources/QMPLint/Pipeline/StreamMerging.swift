@@ -48,6 +48,7 @@ extension FileResult {
     /// The end of the input: findings about what was still open.
     mutating func finishStreams() {
         for f in streamCarry.finish() { addStreamFinding(f) }
+        trimFindings(keeping: maxFindings)
     }
 
     mutating func addStreamFinding(_ f: StreamFinding) {
@@ -61,10 +62,7 @@ extension FileResult {
             summary.invalidEvents += 1
             eventsByName[name, default: EventCount()].invalid += 1
         }
-        if findings.count >= maxFindings {
-            omittedFindings += 1
-            return
-        }
+        // Listed whatever the count: `trimFindings` keeps the first in report order.
         findings.append(
             ReportFinding(
                 file: summary.path, line: f.site.line, column: f.site.column, eventLine: f.site.eventLine,

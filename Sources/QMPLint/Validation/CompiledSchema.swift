@@ -54,6 +54,8 @@ final class CompiledSchema: @unchecked Sendable {
     }
 
     let schema: Schema
+    /// "Did you mean" parts of messages, made once per name.
+    let suggestions = SuggestionMemo()
     let pool: UnsafeMutableBufferPointer<UInt8>
     let types: UnsafeMutableBufferPointer<Kind>
     let alternatives: UnsafeMutableBufferPointer<Int32>

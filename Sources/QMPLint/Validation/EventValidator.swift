@@ -180,7 +180,9 @@ public struct EventValidator: Sendable {
     private func reportUnknownEvent(_ name: String, offset: Int, _ w: inout Walk) {
         guard w.wants(.unknownEvent, self) else { return }
         var message = "unknown event \"\(name)\" (not in \(c.schema.name))"
-        if let s = NameSuggester.suggest(name, among: eventNames) { message += "; did you mean \"\(s)\"?" }
+        message += c.suggestions.part(scope: "event", name: name) {
+            NameSuggester.suggest(name, among: eventNames).map { "; did you mean \"\($0)\"?" } ?? ""
+        }
         w.add(.unknownEvent, self, offset: offset, pointer: "/event", message: message)
     }
 

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// "Did you mean" for misspelt event, member and enum value names: the candidate nearest by
 /// edit distance (adjacent transpositions count one), ignoring case and treating `_` and `-`
 /// alike, when it is close enough to be a plausible typo. Used only when a finding is made.
@@ -51,5 +53,25 @@ enum NameSuggester {
             }
             return prev[b.count]
         }
+    }
+}
+
+/// "Did you mean" message parts already made, per candidate set and name: a log that repeats one
+/// misspelt name (a findings-dense log: millions of one unknown event) computes its suggestion
+/// once instead of an edit distance to every candidate per finding. Shared by the threads that
+/// validate against one compiled schema; bounded.
+final class SuggestionMemo: Sendable {
+    private let table = Mutex<[String: String]>([:])
+    static let capacity = 65_536
+
+    /// The part for `name` among the candidate set `scope` (e.g. "event", "enum 12"), made once.
+    func part(scope: String, name: String, _ make: () -> String) -> String {
+        let key = scope + "\u{0}" + name
+        if let known = table.withLock({ $0[key] }) { return known }
+        let made = make()
+        table.withLock { t in
+            if t.count < Self.capacity { t[key] = made }
+        }
+        return made
     }
 }

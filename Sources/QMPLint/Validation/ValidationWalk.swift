@@ -176,14 +176,12 @@ extension EventValidator {
         guard w.wants(.enumValue, self) else { return }
         let value = w.string(v)
         let en = c.enums[Int(e)]
-        let values = (0..<Int(en.count)).map { c.string(c.enumValues[Int(en.first) + $0].name) }
         var m = "\"\(value)\" is not a value of \(c.typeNames[Int(t)])"
-        if let s = NameSuggester.suggest(value, among: values) {
-            m += "; did you mean \"\(s)\"?"
-        } else if values.count <= 16 {
-            m += "; expected one of: " + values.joined(separator: ", ")
-        } else {
-            m += " (\(values.count) values)"
+        m += c.suggestions.part(scope: "enum \(e)", name: value) {
+            let values = (0..<Int(en.count)).map { c.string(c.enumValues[Int(en.first) + $0].name) }
+            if let s = NameSuggester.suggest(value, among: values) { return "; did you mean \"\(s)\"?" }
+            if values.count <= 16 { return "; expected one of: " + values.joined(separator: ", ") }
+            return " (\(values.count) values)"
         }
         w.add(.enumValue, self, offset: w.nodes[v].start, pointer: w.pointer(to: v), message: m)
     }
@@ -227,7 +225,9 @@ extension EventValidator {
         let key = w.string(k)
         let owner = c.typeNames[Int(c.objects[Int(oi)].schemaType)]
         var m = "member \"\(key)\" is not defined by \(owner)"
-        if let s = NameSuggester.suggest(key, among: memberNames(oi)) { m += "; did you mean \"\(s)\"?" }
+        m += c.suggestions.part(scope: "object \(oi)", name: key) {
+            NameSuggester.suggest(key, among: memberNames(oi)).map { "; did you mean \"\($0)\"?" } ?? ""
+        }
         w.add(.unexpectedMember, self, offset: w.nodes[k].start,
               pointer: w.pointer(to: object) + "/" + JSONPointer.escape(key), message: m)
     }
