@@ -130,7 +130,7 @@ public enum LintRunner {
 /// Standard output and error, and report files.
 public enum Console {
     public static func out(_ s: String) { writeAll(1, s) }
-    public static func out(_ bytes: [UInt8]) { bytes.withUnsafeBytes { writeAll(1, $0) } }
+    public static func out(_ bytes: [UInt8]) { _ = bytes.withUnsafeBytes { writeAll(1, $0) } }
     public static func error(_ s: String) { writeAll(2, s + "\n") }
 
     static func writeAll(_ fd: Int32, _ s: String) {

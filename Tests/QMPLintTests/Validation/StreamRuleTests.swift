@@ -125,7 +125,8 @@ enum StreamLint {
         let same = [bad(1, "a"), bad(2, "a"), bad(3, "a")].joined(separator: "\n") + "\n"
         let r = try StreamLint.run(text: same)
         #expect(r.of("rate-limit").count == 1)
-        #expect((r.of("rate-limit").first?["message"] as? String ?? "").contains("node-name=a"))
+        let message = r.of("rate-limit").first?["message"] as? String ?? ""
+        #expect(message.contains("node-name=a"))
     }
 
     @Test func virshStreamsAreDomainsAndExemptFromTheShutdownCheck() throws {
