@@ -12,10 +12,12 @@ public enum JobTransitionRule: ValidationRule {
         rationale: "QEMU moves every job through a fixed table of states (job.c, JobSTT, the same since jobs got "
             + "JOB_STATUS_CHANGE in 2.12): created -> running | aborting | null; running -> paused | ready | "
             + "waiting | aborting; paused -> running; ready -> standby | waiting | aborting; standby -> ready; "
-            + "waiting -> pending | aborting; pending -> aborting | concluded; aborting -> concluded; "
+            + "waiting -> pending | aborting; pending -> aborting | concluded; aborting -> aborting | concluded; "
             + "concluded -> null. Any other change means events were lost, reordered or invented. A job first "
             + "seen mid-stream may be in any state, jobs may be left unfinished when QEMU quits, and `created` "
-            + "always starts a new job (an id is free again after `null`, or in a QEMU restarted unseen).",
+            + "always starts a new job (an id is free again after `null`, or in a QEMU restarted unseen). "
+            + "A warning unless configured as an error (`severity: {job-transition: error}`): logs made up for "
+            + "tests, such as generated benchmark corpora, draw job statuses at random.",
         triggering: [
             #"{"timestamp": {"seconds": 1700000000, "microseconds": 1}, "event": "JOB_STATUS_CHANGE", "data": {"status": "running", "id": "job0"}} {"timestamp": {"seconds": 1700000000, "microseconds": 2}, "event": "JOB_STATUS_CHANGE", "data": {"status": "concluded", "id": "job0"}}"#,
         ],
