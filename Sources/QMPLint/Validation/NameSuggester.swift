@@ -1,4 +1,4 @@
-import Synchronization
+import Foundation
 
 /// "Did you mean" for misspelt event, member and enum value names: the candidate nearest by
 /// edit distance (adjacent transpositions count one), ignoring case and treating `_` and `-`
@@ -60,17 +60,20 @@ enum NameSuggester {
 /// misspelt name (a findings-dense log: millions of one unknown event) computes its suggestion
 /// once instead of an edit distance to every candidate per finding. Shared by the threads that
 /// validate against one compiled schema; bounded.
-final class SuggestionMemo: Sendable {
-    private let table = Mutex<[String: String]>([:])
+/// An `NSLock`, not `Synchronization.Mutex`: ThreadSanitizer (run in CI) does not see the
+/// futex-based Mutex as a lock and reports every access as a race.
+final class SuggestionMemo: @unchecked Sendable {
+    private let lock = NSLock()
+    private var table: [String: String] = [:]
     static let capacity = 65_536
 
     /// The part for `name` among the candidate set `scope` (e.g. "event", "enum 12"), made once.
     func part(scope: String, name: String, _ make: () -> String) -> String {
         let key = scope + "\u{0}" + name
-        if let known = table.withLock({ $0[key] }) { return known }
+        if let known = lock.withLock({ table[key] }) { return known }
         let made = make()
-        table.withLock { t in
-            if t.count < Self.capacity { t[key] = made }
+        lock.withLock {
+            if table.count < Self.capacity { table[key] = made }
         }
         return made
     }
