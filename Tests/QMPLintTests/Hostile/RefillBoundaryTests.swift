@@ -49,3 +49,21 @@ extension RefillBoundaryTests {
         #expect(r.summary.lines == 2)
     }
 }
+
+extension RefillBoundaryTests {
+    /// Look-back history as large as the largest buffer: an unterminated line that fills the
+    /// buffer once lines before it were handled must not leave it full for ever (fuzz timeout).
+    @Test(.timeLimit(.minutes(1))) func historyAsLargeAsTheBuffer() {
+        let head = "x': <null\n"
+        let tail = "event UME at 3397396811646.162458 for domain 'vmi-ephemeral': <null>\n"
+        let text = head + String(repeating: "event UME at 1.0 for domai ", count: 6) + "\n" + tail
+        let bytes = Array(text.utf8)
+        let whole = lintBytes(bytes)
+        for history in [128, 256] {
+            let r = lintBytes(bytes, bufferSize: 64, maxBuffer: 128, history: history)
+            #expect(r.summary.bytes == bytes.count, "history \(history)")
+            #expect(r.summary.lines == whole.summary.lines, "history \(history)")
+            #expect(r.markers.values.reduce(0, +) == whole.markers.values.reduce(0, +), "history \(history)")
+        }
+    }
+}
