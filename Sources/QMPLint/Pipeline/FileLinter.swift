@@ -208,13 +208,12 @@ public struct FileLinter<Provider: CheckerProvider> {
             // (not after giving up on a stretch longer than the largest buffer).
             let objectStart = gaveUp ? processedUpTo : Self.openObjectStart(ro, at: processedUpTo, dataEnd: dataEnd,
                                                    lowest: max(0, processedUpTo - options.extractor.maxObjectBytes))
-            var keepFrom = max(0, min(processedUpTo - options.history, processedUpTo, objectStart))
-            if keepFrom == 0 && dataEnd == cap && cap >= options.maxBuffer && processedUpTo > 0 {
-                // Context (history, an open object's first line) is optional; room to read on
-                // is not: a history as large as the buffer would leave it full for ever (found
-                // by fuzzing with a 128-byte buffer and 128 bytes of history).
-                keepFrom = processedUpTo
-            }
+            // History is capped at half the buffer: as large as the largest buffer, it would
+            // leave the buffer full for ever after a stretch given up on (found by fuzzing
+            // with 128-byte buffers and 128 bytes of history). An open object's first line
+            // is kept whatever its distance (what a marker inside it belongs to).
+            let history = min(options.history, cap / 2)
+            let keepFrom = max(0, min(processedUpTo - history, processedUpTo, objectStart))
             let keep = dataEnd - keepFrom
             if keepFrom > 0 {
                 memmove(buf.baseAddress!, buf.baseAddress! + keepFrom, keep)
