@@ -10,19 +10,11 @@
 /// escapes as in the text format, so the file holds no raw control character from a log.
 /// Stable hooks for tools and tests: `<body data-events data-events-shown data-findings>`,
 /// `class="ev"` marks with `data-n` (the events a mark stands for), `class="finding"` items.
-public enum HTMLReporter: Reporter {
+public enum HTMLReporter: StreamingReporter {
     public static let identifier = "html"
     public static let description = "one self-contained HTML page: summary tables, SVG timeline, findings"
     public static let fileExtension = "html"
     public static let needsEvents = true
-
-    public static func render(_ report: LintReport, options: ReportOptions) -> String {
-        String(decoding: renderBytes(report, options: options), as: UTF8.self)
-    }
-
-    public static func renderBytes(_ report: LintReport, options: ReportOptions) -> [UInt8] {
-        collectedBytes { write(report, options: options, to: $0) }
-    }
 
     /// Writes the page in pieces of about 256 KiB (a long findings list is not held whole).
     public static func write(

@@ -36,6 +36,19 @@ extension Reporter {
     }
 }
 
+/// A format made piece by piece by `write`: the whole rendering is what `write` emits.
+public protocol StreamingReporter: Reporter {}
+
+extension StreamingReporter {
+    public static func render(_ report: LintReport, options: ReportOptions) -> String {
+        String(decoding: renderBytes(report, options: options), as: UTF8.self)
+    }
+
+    public static func renderBytes(_ report: LintReport, options: ReportOptions) -> [UInt8] {
+        collectedBytes { write(report, options: options, to: $0) }
+    }
+}
+
 /// What a reporter may be asked besides the report itself.
 public struct ReportOptions: Sendable {
     /// Use ANSI colours (text format only).

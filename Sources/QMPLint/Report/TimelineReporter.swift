@@ -7,7 +7,7 @@
 /// Events are in text order within their stream (the order they arrived), so a timestamp that
 /// goes back shows where it happened, next to its `timestamp-regression` finding. Everything
 /// copied from logs is shown through `DisplayText.escaped`, as in the text format.
-public enum TimelineReporter: Reporter {
+public enum TimelineReporter: StreamingReporter {
     public static let identifier = "timeline"
     public static let description = "events per stream in arrival order, findings under their event"
     public static let fileExtension = "txt"
@@ -17,14 +17,6 @@ public enum TimelineReporter: Reporter {
     static let timeWidth = 27
     /// Names longer than this push the location right instead of widening every line.
     static let maxNameWidth = 32
-
-    public static func render(_ report: LintReport, options: ReportOptions) -> String {
-        String(decoding: renderBytes(report, options: options), as: UTF8.self)
-    }
-
-    public static func renderBytes(_ report: LintReport, options: ReportOptions) -> [UInt8] {
-        collectedBytes { write(report, options: options, to: $0) }
-    }
 
     /// Writes the timeline in pieces of about 256 KiB (200,000 events are not held as one text).
     public static func write(
