@@ -3,16 +3,12 @@
 ///
 /// Maps (`eventsByName`, `invalidByName`, `findingsByRule`) have sorted keys; absent values are
 /// `null`; times are UTC ISO 8601 strings with microseconds.
-public enum JSONReporter: Reporter {
+public enum JSONReporter: StreamingReporter {
     public static let identifier = "json"
     public static let description = "one JSON document: summary, files and findings"
     public static let fileExtension = "json"
 
-    public static func render(_ report: LintReport, options: ReportOptions) -> String {
-        String(decoding: renderBytes(report, options: options), as: UTF8.self)
-    }
-
-    /// The report as UTF-8 bytes, without building a String copy.
+    /// The report as UTF-8 bytes, in a buffer sized once.
     public static func renderBytes(_ report: LintReport, options: ReportOptions) -> [UInt8] {
         var bytes: [UInt8] = []
         // A finding takes about 330 bytes: size the output once.

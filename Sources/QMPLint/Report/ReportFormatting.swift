@@ -200,13 +200,6 @@ func drain(_ text: inout String, to emit: (UnsafeRawBufferPointer) -> Void, atLe
     text.removeAll(keepingCapacity: true)
 }
 
-/// The bytes a reporter's `write` hands out, collected.
-func collectedBytes(_ write: ((UnsafeRawBufferPointer) -> Void) -> Void) -> [UInt8] {
-    var bytes: [UInt8] = []
-    write { bytes.append(contentsOf: $0) }
-    return bytes
-}
-
 /// "1 error", "2 errors".
 func counted(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
     "\(n) " + (n == 1 ? singular : plural ?? singular + "s")

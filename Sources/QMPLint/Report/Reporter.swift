@@ -45,7 +45,9 @@ extension StreamingReporter {
     }
 
     public static func renderBytes(_ report: LintReport, options: ReportOptions) -> [UInt8] {
-        collectedBytes { write(report, options: options, to: $0) }
+        var bytes: [UInt8] = []
+        write(report, options: options) { bytes.append(contentsOf: $0) }
+        return bytes
     }
 }
 
