@@ -21,7 +21,7 @@ public enum Compatibility {
             guard let schema = try? BuiltinCatalogs.load(version: v) else { continue }
             let choice = SchemaChoice(name: "qemu-\(v)", reason: "compat")
             let provider = SchemaSelectingProvider(fixed: (schema, choice))
-            let linter = Linter(jobs: jobs, schema: choice, provider: provider)
+            let linter = Linter(jobs: jobs, selector: provider)
             let report = linter.run(discovery).report
             let first = report.findings.first { f in
                 schemaRules.contains(f.rule) && (f.severity == .error || f.rule == "unexpected-member")

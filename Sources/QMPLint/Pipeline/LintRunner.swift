@@ -44,15 +44,16 @@ public enum LintRunner {
             Console.error("qmp-lint: skipped \(s.description)")
         }
         let jobs = settings.jobs > 0 ? settings.jobs : ProcessInfo.processInfo.activeProcessorCount
-        let provider = SchemaSelectingProvider(fixed: fixed, severities: settings.severities, disabled: settings.disabledRules)
+        let provider = SchemaSelectingProvider(
+            fixed: fixed, rules: RuleSet(severities: settings.severities, disabled: settings.disabledRules))
         let choice = provider.defaultChoice
-        var fileOptions = FileLinter<SchemaSelectingProvider>.Options()
+        var linter = Linter(jobs: jobs, selector: provider)
         let formats = Set([settings.format] + settings.reports.map(\.format))
-        fileOptions.captureSourceLines = !formats.isDisjoint(with: ["text", "sarif", "junit", "html"])
-        fileOptions.maxFindings = settings.maxFindings
+        linter.captureSourceLines = !formats.isDisjoint(with: ["text", "sarif", "junit", "html"])
+        linter.maxFindings = settings.maxFindings
         // Per-event records only for the formats that show events (bounded; counts otherwise).
         if formats.contains(where: { Reporters.named($0)?.needsEvents == true }) {
-            fileOptions.eventBudget = EventBudget(cap: settings.maxTimelineEvents)
+            linter.eventBudget = EventBudget(cap: settings.maxTimelineEvents)
         }
         var bar: ProgressBar?
         if settings.progress && ProgressBar.wanted {
@@ -63,16 +64,15 @@ public enum LintRunner {
                 if p != "-", stat(p, &st) == 0, st.st_mode & S_IFMT == S_IFREG { total += Int(st.st_size) } else { known = false }
             }
             let counter = ProgressCounter(totalBytes: known ? total : nil, totalFiles: discovery.inputs.count)
-            fileOptions.progress = counter
+            linter.progress = counter
             bar = ProgressBar(counter: counter)
             bar?.begin()
         }
-        var linter = Linter(jobs: jobs, schema: choice, fileOptions: fileOptions, provider: provider)
-        linter.splitThreshold = settings.splitThreshold
+        linter.geometry = settings.chunkGeometry
         linter.stdinName = settings.stdinName
         var (report, results) = linter.run(discovery)
         for r in results where r.omittedFindings > 0 {
-            Console.error("qmp-lint: \(r.summary.path): \(r.omittedFindings) further findings counted but not listed (at most \(fileOptions.maxFindings) per input)")
+            Console.error("qmp-lint: \(r.summary.path): \(r.omittedFindings) further findings counted but not listed (at most \(settings.maxFindings) per input)")
         }
         bar?.end()
         for i in report.files.indices where report.files[i].schema == nil { report.files[i].schema = choice }

@@ -36,8 +36,8 @@ public struct LintSettings: Sendable {
     public var maxTimelineEvents = EventTimeline.defaultCap
     /// Show a progress bar on standard error (only when it is a terminal and the run is long).
     public var progress = true
-    /// Files larger than this are split into ranges checked in parallel (tests lower it).
-    public var splitThreshold = 8 << 20
+    /// Where inputs are cut into chunks read in parallel (tests make the chunks small).
+    public var chunkGeometry = ChunkGeometry()
 
     public init() {}
 }

@@ -107,7 +107,7 @@ struct TimelineLayout {
 
     /// What stands in the place of the event name for an entry without a recorded event.
     static func standIn(for finding: ReportFinding) -> String {
-        if finding.rule == MalformedJSONRule.rule.id {
+        if finding.rule == MalformedJSONRule.description.id {
             return (finding.event.map { $0 + " " } ?? "") + "(malformed text)"
         }
         if let name = finding.event { return name + " (event not recorded)" }

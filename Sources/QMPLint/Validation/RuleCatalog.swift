@@ -1,73 +1,92 @@
-/// Every rule qmp-lint knows, in a stable order; `qmp-lint rules` prints this list and
-/// configuration validates rule ids against it.
+/// Every rule qmp-lint knows, each listed once, in the catalogue's order: extraction rules,
+/// envelope rules, data rules, schema-feature rules, then the rules that follow each stream.
+/// `qmp-lint rules` prints this list; configuration validates rule ids against it.
+public enum RuleRegistry {
+    public static let all: [any Rule.Type] = [
+        MalformedJSONRule.self,
+        MissingTimestampRule.self,
+        MalformedTimestampRule.self,
+        FilteredTimestampRule.self,
+        UnexpectedEnvelopeMemberRule.self,
+        UnknownEventRule.self,
+        MissingDataRule.self,
+        EmptyDataRule.self,
+        MissingMemberRule.self,
+        UnexpectedMemberRule.self,
+        TypeMismatchRule.self,
+        EnumValueRule.self,
+        IntegerRangeRule.self,
+        DuplicateKeyRule.self,
+        DeprecatedEventRule.self,
+        DeprecatedMemberRule.self,
+        DeprecatedValueRule.self,
+        UnstableMemberRule.self,
+        ConditionalEventRule.self,
+        JobTransitionRule.self,
+        BlockJobStatusRule.self,
+        TimestampRegressionRule.self,
+        RateLimitRule.self,
+        RunStateRule.self,
+        UnplugUnconfirmedRule.self,
+        UnparsedEventTextRule.self,
+    ]
+
+    /// The stream rules among them, in catalogue order.
+    public static var streamRules: [any StreamRule.Type] { all.compactMap { $0 as? any StreamRule.Type } }
+}
+
+/// The rule catalogue as descriptions.
 public enum RuleCatalog {
-    /// All rules, envelope rules first, then data rules, then schema-feature rules, then the
-    /// stateful rules that follow each stream (`StreamAnalysis`).
-    public static let all: [RuleDescription] = RuleID.allCases.map(\.rule)
+    public static let all: [RuleDescription] = RuleRegistry.all.map { $0.description }
 
     /// The rule with this id, or nil.
-    public static func rule(id: String) -> RuleDescription? {
-        RuleID(id: id)?.rule
-    }
+    public static func rule(id: String) -> RuleDescription? { all.first { $0.id == id } }
 
     /// All rule ids, in catalogue order.
     public static var ids: [String] { all.map(\.id) }
 }
 
-/// Dense index of a rule, for per-rule tables in the validator (severity, enabled).
-enum RuleID: Int, CaseIterable, Sendable {
-    case malformedJSON, missingTimestamp, malformedTimestamp, filteredTimestamp
-    case unexpectedEnvelopeMember, unknownEvent, missingData, emptyData
-    case missingMember, unexpectedMember, typeMismatch, enumValue, integerRange, duplicateKey
-    case deprecatedEvent, deprecatedMember, deprecatedValue, unstableMember, conditionalEvent
-    case jobTransition, blockJobStatus, timestampRegression, rateLimit, runState, unplugUnconfirmed
+/// The rules of a run as configured: each rule's severity (nil: off) and, for the schema walk,
+/// which rule words each observation about each kind of message. Built once per run.
+public struct RuleSet: Sendable {
+    /// Severity per rule of `RuleRegistry.all` (same index); nil when the rule is off.
+    public let severities: [Severity?]
+    /// Per (observation kind, message kind): index of the rule that claims it, -1 for none or off.
+    let claims: [Int32]
+    /// The message rules (by index in `RuleRegistry.all`; nil for other rules).
+    let messageRules: [(any MessageRule.Type)?]
 
-    var type: any ValidationRule.Type {
-        switch self {
-        case .malformedJSON: MalformedJSONRule.self
-        case .missingTimestamp: MissingTimestampRule.self
-        case .malformedTimestamp: MalformedTimestampRule.self
-        case .filteredTimestamp: FilteredTimestampRule.self
-        case .unexpectedEnvelopeMember: UnexpectedEnvelopeMemberRule.self
-        case .unknownEvent: UnknownEventRule.self
-        case .missingData: MissingDataRule.self
-        case .emptyData: EmptyDataRule.self
-        case .missingMember: MissingMemberRule.self
-        case .unexpectedMember: UnexpectedMemberRule.self
-        case .typeMismatch: TypeMismatchRule.self
-        case .enumValue: EnumValueRule.self
-        case .integerRange: IntegerRangeRule.self
-        case .duplicateKey: DuplicateKeyRule.self
-        case .deprecatedEvent: DeprecatedEventRule.self
-        case .deprecatedMember: DeprecatedMemberRule.self
-        case .deprecatedValue: DeprecatedValueRule.self
-        case .unstableMember: UnstableMemberRule.self
-        case .conditionalEvent: ConditionalEventRule.self
-        case .jobTransition: JobTransitionRule.self
-        case .blockJobStatus: BlockJobStatusRule.self
-        case .timestampRegression: TimestampRegressionRule.self
-        case .rateLimit: RateLimitRule.self
-        case .runState: RunStateRule.self
-        case .unplugUnconfirmed: UnplugUnconfirmedRule.self
+    /// - Parameters:
+    ///   - severities: rule id -> severity replacing the rule's default; unknown ids are ignored.
+    ///   - disabled: rule ids whose findings are not produced.
+    public init(severities: [String: Severity] = [:], disabled: Set<String> = []) {
+        let rules = RuleRegistry.all
+        self.severities = rules.map { r in
+            disabled.contains(r.description.id) ? nil : severities[r.description.id] ?? r.description.severity
         }
+        var table = [Int32](repeating: -1, count: Observation.Kind.allCases.count * MessageKind.allCases.count)
+        for (i, r) in rules.enumerated() {
+            guard let m = r as? any MessageRule.Type, self.severities[i] != nil else { continue }
+            for (o, kinds) in m.claims {
+                for k in kinds { table[o.rawValue * MessageKind.allCases.count + k.order] = Int32(i) }
+            }
+        }
+        claims = table
+        messageRules = rules.map { $0 as? any MessageRule.Type }
     }
 
-    var rule: RuleDescription { type.rule }
-    var id: String { rule.id }
+    /// Index of the rule with this id in `RuleRegistry.all`.
+    public static func index(of id: String) -> Int? { RuleRegistry.all.firstIndex { $0.description.id == id } }
 
-    init?(id: String) {
-        guard let r = RuleID.allCases.first(where: { $0.id == id }) else { return nil }
-        self = r
+    /// The severity findings of rule `id` get (nil: the rule is off or unknown).
+    public func severity(of id: String) -> Severity? {
+        Self.index(of: id).flatMap { severities[$0] }
     }
 
-    /// Rules checked across the events of a stream (after a file's ranges are merged), not per event.
-    var isStateful: Bool { rawValue >= RuleID.jobTransition.rawValue }
-
-    /// Rules whose finding means "this value does not match the type" (used to try alternates).
-    var isStructural: Bool {
-        switch self {
-        case .missingMember, .typeMismatch, .enumValue, .integerRange: true
-        default: false
-        }
+    /// The rule (index) wording observation `o` about a message of kind `k`, when one is on.
+    @inline(__always)
+    func claimant(_ o: Observation.Kind, _ k: MessageKind) -> Int? {
+        let i = claims[o.rawValue * MessageKind.allCases.count + k.order]
+        return i < 0 ? nil : Int(i)
     }
 }

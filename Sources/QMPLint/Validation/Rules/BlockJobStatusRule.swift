@@ -1,7 +1,7 @@
 /// Flags a BLOCK_JOB_READY / PENDING / COMPLETED / CANCELLED that arrives after its job's
 /// status (from JOB_STATUS_CHANGE) has already moved past the point where QEMU sends it.
-public enum BlockJobStatusRule: ValidationRule {
-    public static let rule = RuleDescription(
+public struct BlockJobStatusRule: StreamRule {
+    public static let description = RuleDescription(
         id: "block-job-status",
         severity: .warning,
         description: "A block-job event does not fit the job's status.",
@@ -16,4 +16,21 @@ public enum BlockJobStatusRule: ValidationRule {
         nonTriggering: [
             #"{"timestamp": {"seconds": 1700000000, "microseconds": 1}, "event": "JOB_STATUS_CHANGE", "data": {"status": "pending", "id": "drive0"}} {"timestamp": {"seconds": 1700000000, "microseconds": 2}, "event": "BLOCK_JOB_COMPLETED", "data": {"device": "drive0", "len": 1048576, "offset": 1048576, "speed": 0, "type": "mirror"}}"#,
         ])
+
+    public static let interest = StreamInterest(
+        kinds: [.event],
+        names: ["JOB_STATUS_CHANGE", "BLOCK_JOB_READY", "BLOCK_JOB_PENDING", "BLOCK_JOB_COMPLETED", "BLOCK_JOB_CANCELLED"],
+        members: ["id", "status", "device"])
+    var jobs: [String: String] = [:]
+    public init() {}
+
+    public mutating func observe(_ m: StreamMessage, _ out: inout StreamFindings) {
+        if m.name == "JOB_STATUS_CHANGE" {
+            if let id = m.members["id"], let status = m.members["status"] { jobs[id] = status }
+            return
+        }
+        guard let id = m.members["device"], let status = jobs[id],
+              QEMUBehaviour.statusesTooLate(for: m.name).contains(status) else { return }
+        out.report("\(m.name) for job \"\(id)\" whose status is already \"\(status)\"", at: m.site)
+    }
 }

@@ -1,7 +1,7 @@
 /// Notes an event that exists only in some QEMU builds (a QAPI `if` condition), showing the
 /// condition.
-public enum ConditionalEventRule: ValidationRule {
-    public static let rule = RuleDescription(
+public enum ConditionalEventRule: MessageRule {
+    public static let description = RuleDescription(
         id: "conditional-event",
         severity: .note,
         description: "Event exists only in QEMU builds meeting a condition.",
@@ -13,4 +13,11 @@ public enum ConditionalEventRule: ValidationRule {
         nonTriggering: [
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "STOP"}"#,
         ])
+
+    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.conditionalDefinition, [.event])]
+
+    public static func message(for observation: Observation, in context: FindingContext) -> String {
+        guard case .conditionalDefinition(let name, let condition) = observation else { return "" }
+        return "event \(name) exists only in QEMU builds with \(condition)"
+    }
 }

@@ -1,6 +1,6 @@
 /// Warns about an event the schema marks `deprecated`, naming its replacement when known.
-public enum DeprecatedEventRule: ValidationRule {
-    public static let rule = RuleDescription(
+public enum DeprecatedEventRule: MessageRule {
+    public static let description = RuleDescription(
         id: "deprecated-event",
         severity: .warning,
         description: "Event is deprecated by the schema.",
@@ -13,4 +13,11 @@ public enum DeprecatedEventRule: ValidationRule {
         nonTriggering: [
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "DEVICE_UNPLUG_GUEST_ERROR", "data": {"device": "dimm1", "path": "/machine/peripheral/dimm1"}}"#,
         ])
+
+    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.deprecatedDefinition, [.event])]
+
+    public static func message(for observation: Observation, in context: FindingContext) -> String {
+        guard case .deprecatedDefinition(let name, let replacement) = observation else { return "" }
+        return "event \(name) is deprecated" + (replacement.map { "; use \($0) instead" } ?? "")
+    }
 }

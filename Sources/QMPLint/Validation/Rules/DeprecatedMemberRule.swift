@@ -1,6 +1,6 @@
 /// Warns about a member the schema marks `deprecated`.
-public enum DeprecatedMemberRule: ValidationRule {
-    public static let rule = RuleDescription(
+public enum DeprecatedMemberRule: MessageRule {
+    public static let description = RuleDescription(
         id: "deprecated-member",
         severity: .warning,
         description: "A member is deprecated by the schema.",
@@ -13,4 +13,11 @@ public enum DeprecatedMemberRule: ValidationRule {
         nonTriggering: [
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "DEVICE_DELETED", "data": {"path": "/machine/peripheral/net1"}}"#,
         ])
+
+    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.deprecatedMember, [.event, .reply, .greeting])]
+
+    public static func message(for observation: Observation, in context: FindingContext) -> String {
+        guard case .deprecatedMember(let name) = observation else { return "" }
+        return "member \"\(name)\" is deprecated"
+    }
 }

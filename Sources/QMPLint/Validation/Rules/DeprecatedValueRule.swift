@@ -1,6 +1,6 @@
 /// Warns about an enum value the schema marks `deprecated`.
-public enum DeprecatedValueRule: ValidationRule {
-    public static let rule = RuleDescription(
+public enum DeprecatedValueRule: MessageRule {
+    public static let description = RuleDescription(
         id: "deprecated-value",
         severity: .warning,
         description: "An enum value is deprecated by the schema.",
@@ -13,4 +13,11 @@ public enum DeprecatedValueRule: ValidationRule {
         nonTriggering: [
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "MIGRATION", "data": {"status": "completed"}}"#,
         ])
+
+    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.deprecatedValue, Set(MessageKind.allCases))]
+
+    public static func message(for observation: Observation, in context: FindingContext) -> String {
+        guard case .deprecatedValue(let value, let type) = observation else { return "" }
+        return "value \"\(value)\" of \(type) is deprecated"
+    }
 }

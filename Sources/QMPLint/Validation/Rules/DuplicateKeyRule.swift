@@ -1,6 +1,6 @@
 /// Flags a member name that occurs twice in one object.
-public enum DuplicateKeyRule: ValidationRule {
-    public static let rule = RuleDescription(
+public enum DuplicateKeyRule: MessageRule {
+    public static let description = RuleDescription(
         id: "duplicate-key",
         severity: .error,
         description: "An object has the same member twice.",
@@ -13,4 +13,11 @@ public enum DuplicateKeyRule: ValidationRule {
         nonTriggering: [
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "BALLOON_CHANGE", "data": {"actual": 3897556992}}"#,
         ])
+
+    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.duplicateKey, Set(MessageKind.allCases))]
+
+    public static func message(for observation: Observation, in context: FindingContext) -> String {
+        guard case .duplicateKey(let key) = observation else { return "" }
+        return "member \"\(key)\" occurs more than once in the same object"
+    }
 }

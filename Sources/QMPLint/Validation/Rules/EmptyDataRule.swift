@@ -1,6 +1,6 @@
 /// Warns about `"data": {}` on an event whose schema has no data: QEMU omits `data` there.
-public enum EmptyDataRule: ValidationRule {
-    public static let rule = RuleDescription(
+public enum EmptyDataRule: MessageRule {
+    public static let description = RuleDescription(
         id: "empty-data",
         severity: .warning,
         description: "Event without data members carries an empty data object.",
@@ -14,4 +14,11 @@ public enum EmptyDataRule: ValidationRule {
             #"{"timestamp": {"seconds": 1709288601, "microseconds": 18544}, "event": "STOP"}"#,
             #"{"timestamp": {"seconds": 1709288601, "microseconds": 18544}, "event": "RESUME"}"#,
         ])
+
+    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.emptyData, [.event])]
+
+    public static func message(for observation: Observation, in context: FindingContext) -> String {
+        guard case .emptyData(let name) = observation else { return "" }
+        return "\(name) has no data; QEMU omits data instead of sending {}"
+    }
 }

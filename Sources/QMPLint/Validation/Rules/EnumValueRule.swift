@@ -1,6 +1,6 @@
 /// Flags a string that is not a value of its enum (with a near value or the allowed values).
-public enum EnumValueRule: ValidationRule {
-    public static let rule = RuleDescription(
+public enum EnumValueRule: MessageRule {
+    public static let description = RuleDescription(
         id: "enum-value",
         severity: .error,
         description: "A string is not one of its enum's values.",
@@ -15,4 +15,11 @@ public enum EnumValueRule: ValidationRule {
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "JOB_STATUS_CHANGE", "data": {"id": "commit-vda", "status": "null"}}"#,
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "BLOCK_JOB_READY", "data": {"type": "mirror", "device": "copy-vdb", "len": 10737418240, "offset": 10737418240, "speed": 0}}"#,
         ])
+
+    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.enumValue, Set(MessageKind.allCases))]
+
+    public static func message(for observation: Observation, in context: FindingContext) -> String {
+        guard case .enumValue(let value, let type, let hint) = observation else { return "" }
+        return "\"\(value)\" is not a value of \(type)" + hint
+    }
 }

@@ -1,7 +1,7 @@
 /// Notes a timestamp replaced by QEMU test-suite placeholders (`TIMESTAMP`, `"SECS"`,
 /// `"USECS"`): a filtered transcript, whose clock cannot be checked.
-public enum FilteredTimestampRule: ValidationRule {
-    public static let rule = RuleDescription(
+public enum FilteredTimestampRule: MessageRule {
+    public static let description = RuleDescription(
         id: "filtered-timestamp",
         severity: .note,
         description: "Timestamp was replaced by a test-suite placeholder.",
@@ -15,4 +15,10 @@ public enum FilteredTimestampRule: ValidationRule {
         nonTriggering: [
             #"{"timestamp": {"seconds": 1709288601, "microseconds": 18544}, "event": "STOP"}"#,
         ])
+
+    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.filteredTimestamp, [.event])]
+
+    public static func message(for observation: Observation, in context: FindingContext) -> String {
+        "timestamp was replaced by a test-suite placeholder; not checked"
+    }
 }

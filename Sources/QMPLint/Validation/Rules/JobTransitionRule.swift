@@ -4,8 +4,8 @@
 /// A warning by default (`severity: {job-transition: error}` in `.qmp-lint.yml` makes it an
 /// error): the per-event answer keys of generated corpora have no job state, and their random job
 /// statuses must not add error-level findings to what the keys list.
-public enum JobTransitionRule: ValidationRule {
-    public static let rule = RuleDescription(
+public struct JobTransitionRule: StreamRule {
+    public static let description = RuleDescription(
         id: "job-transition",
         severity: .warning,
         description: "A job's status changes in a way QEMU's job state machine does not allow.",
@@ -25,4 +25,18 @@ public enum JobTransitionRule: ValidationRule {
             #"{"timestamp": {"seconds": 1700000000, "microseconds": 1}, "event": "JOB_STATUS_CHANGE", "data": {"status": "running", "id": "job0"}} {"timestamp": {"seconds": 1700000000, "microseconds": 2}, "event": "JOB_STATUS_CHANGE", "data": {"status": "aborting", "id": "job0"}} {"timestamp": {"seconds": 1700000000, "microseconds": 3}, "event": "JOB_STATUS_CHANGE", "data": {"status": "concluded", "id": "job0"}}"#,
             #"{"timestamp": {"seconds": 1700000000, "microseconds": 1}, "event": "JOB_STATUS_CHANGE", "data": {"status": "pending", "id": "job0"}} {"timestamp": {"seconds": 1700000000, "microseconds": 2}, "event": "JOB_STATUS_CHANGE", "data": {"status": "concluded", "id": "job0"}}"#,
         ])
+
+    public static let interest = StreamInterest(kinds: [.event], names: ["JOB_STATUS_CHANGE"], members: ["id", "status"])
+    var jobs: [String: String] = [:]
+    public init() {}
+
+    public mutating func observe(_ m: StreamMessage, _ out: inout StreamFindings) {
+        guard let id = m.members["id"], let status = m.members["status"] else { return }
+        if let prev = jobs[id], QEMUBehaviour.allows(from: prev, to: status) == false {
+            out.report(
+                "job \"\(id)\" goes from \"\(prev)\" to \"\(status)\", which QEMU's job state machine does not allow",
+                at: m.site)
+        }
+        jobs[id] = status
+    }
 }

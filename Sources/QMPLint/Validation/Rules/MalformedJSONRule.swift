@@ -1,8 +1,8 @@
 /// Flags event text that is not complete JSON: QEMU writes each event as one whole JSON object,
 /// so a cut or garbled one means the log lost bytes. Found by extraction (the parser), never by
 /// `EventValidator`; catalogued here so it can be configured and listed like every other rule.
-public enum MalformedJSONRule: ValidationRule {
-    public static let rule = RuleDescription(
+public enum MalformedJSONRule: Rule {
+    public static let description = RuleDescription(
         id: "malformed-json",
         severity: .error,
         description: "Event text is not a complete JSON object.",

@@ -1,6 +1,6 @@
 /// Flags an event without `data` although its schema requires data members.
-public enum MissingDataRule: ValidationRule {
-    public static let rule = RuleDescription(
+public enum MissingDataRule: MessageRule {
+    public static let description = RuleDescription(
         id: "missing-data",
         severity: .error,
         description: "Event has required data members but no data.",
@@ -14,4 +14,11 @@ public enum MissingDataRule: ValidationRule {
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "BALLOON_CHANGE", "data": {"actual": 3897556992}}"#,
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "STOP"}"#,
         ])
+
+    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.missingData, [.event])]
+
+    public static func message(for observation: Observation, in context: FindingContext) -> String {
+        guard case .missingData(let name, let required) = observation else { return "" }
+        return "\(name) has no data; required: \(required.joined(separator: ", "))"
+    }
 }

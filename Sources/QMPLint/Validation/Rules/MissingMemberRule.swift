@@ -1,7 +1,7 @@
 /// Flags a required member absent from `data` or from a nested struct (`/data/info/slot`),
 /// including a union's discriminator; suggests a present member with a near name.
-public enum MissingMemberRule: ValidationRule {
-    public static let rule = RuleDescription(
+public enum MissingMemberRule: MessageRule {
+    public static let description = RuleDescription(
         id: "missing-member",
         severity: .error,
         description: "A required member is absent.",
@@ -17,4 +17,11 @@ public enum MissingMemberRule: ValidationRule {
             #"{"timestamp": {"seconds": 1709288602, "microseconds": 4417}, "event": "ACPI_DEVICE_OST", "data": {"info": {"device": "dimm3", "slot": "3", "slot-type": "DIMM", "source": 1, "status": 0}}}"#,
             #"{"timestamp": {"seconds": 1709288602, "microseconds": 4417}, "event": "DEVICE_DELETED", "data": {"path": "/machine/peripheral/net1/virtio-backend"}}"#,
         ])
+
+    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.missingMember, Set(MessageKind.allCases))]
+
+    public static func message(for observation: Observation, in context: FindingContext) -> String {
+        guard case .missingMember(let name, let type, let owner, let hint) = observation else { return "" }
+        return "missing required member \"\(name)\" (\(type)) of \(owner)" + hint
+    }
 }

@@ -1,6 +1,6 @@
 /// Flags an event without a `timestamp` member (in virsh output: `at -1.000000`).
-public enum MissingTimestampRule: ValidationRule {
-    public static let rule = RuleDescription(
+public enum MissingTimestampRule: MessageRule {
+    public static let description = RuleDescription(
         id: "missing-timestamp",
         severity: .error,
         description: "Event has no timestamp.",
@@ -15,4 +15,11 @@ public enum MissingTimestampRule: ValidationRule {
             #"{"timestamp": {"seconds": 1709288601, "microseconds": 18544}, "event": "STOP"}"#,
             #"{"timestamp": {"seconds": -1, "microseconds": -1}, "event": "STOP"}"#,
         ])
+
+    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.missingTimestamp, [.event])]
+
+    public static func message(for observation: Observation, in context: FindingContext) -> String {
+        guard case .missingTimestamp(let virsh) = observation else { return "" }
+        return virsh ? "event has no timestamp (virsh shows -1, libvirt's value when QEMU sent none)" : "event has no timestamp"
+    }
 }

@@ -1,8 +1,8 @@
 /// Flags a value of the wrong JSON type: a string for an integer, `null` for a member that is
 /// not of type null, `78.25` for an int, an integer for a str or enum, an array or object for a
 /// scalar, or a `data` that is not an object. Says which type was expected and which was found.
-public enum TypeMismatchRule: ValidationRule {
-    public static let rule = RuleDescription(
+public enum TypeMismatchRule: MessageRule {
+    public static let description = RuleDescription(
         id: "type-mismatch",
         severity: .error,
         description: "A value has the wrong JSON type for its schema type.",
@@ -21,4 +21,15 @@ public enum TypeMismatchRule: ValidationRule {
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "BALLOON_CHANGE", "data": {"actual": 3897556992}}"#,
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "RTC_CHANGE", "data": {"offset": -78, "qom-path": "/machine/unattached/device[9]"}}"#,
         ])
+
+    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.typeMismatch, Set(MessageKind.allCases)), (.dataOfNothing, Set(MessageKind.allCases))]
+
+    public static func message(for observation: Observation, in context: FindingContext) -> String {
+        switch observation {
+        case .typeMismatch(let expected, let got, let isNull):
+            "expected \(expected), got \(got)" + (isNull ? " (QEMU omits an absent optional member instead of sending null)" : "")
+        case .dataOfNothing(let name, let got): "\(name) has no data; got \(got)"
+        default: ""
+        }
+    }
 }

@@ -1,6 +1,6 @@
 /// Flags top-level members of an event other than `event`, `timestamp` and `data`.
-public enum UnexpectedEnvelopeMemberRule: ValidationRule {
-    public static let rule = RuleDescription(
+public enum UnexpectedEnvelopeMemberRule: MessageRule {
+    public static let description = RuleDescription(
         id: "unexpected-envelope-member",
         severity: .error,
         description: "Event object has a top-level member other than event, timestamp and data.",
@@ -12,4 +12,11 @@ public enum UnexpectedEnvelopeMemberRule: ValidationRule {
         nonTriggering: [
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "BALLOON_CHANGE", "data": {"actual": 3897556992}}"#,
         ])
+
+    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.unexpectedEnvelopeMember, Set(MessageKind.allCases))]
+
+    public static func message(for observation: Observation, in context: FindingContext) -> String {
+        guard case .unexpectedEnvelopeMember(let key, let allowed) = observation else { return "" }
+        return "member \"\(key)\" is not part of a QMP \(context.kind.rawValue) (only \(allowed) are)"
+    }
 }

@@ -1,7 +1,7 @@
 /// Warns about a member the schema does not define (suggesting a near name:
 /// `sector-count` -> `sectors-count`). A warning because clients must ignore unknown members.
-public enum UnexpectedMemberRule: ValidationRule {
-    public static let rule = RuleDescription(
+public enum UnexpectedMemberRule: MessageRule {
+    public static let description = RuleDescription(
         id: "unexpected-member",
         severity: .warning,
         description: "A member is not defined by the schema.",
@@ -15,4 +15,15 @@ public enum UnexpectedMemberRule: ValidationRule {
         nonTriggering: [
             #"{"timestamp": {"seconds": 1709288602, "microseconds": 4417}, "event": "DEVICE_DELETED", "data": {"device": "net1", "path": "/machine/peripheral/net1"}}"#,
         ])
+
+    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.unexpectedMember, Set(MessageKind.allCases)), (.memberOfNothing, Set(MessageKind.allCases))]
+
+    public static func message(for observation: Observation, in context: FindingContext) -> String {
+        switch observation {
+        case .unexpectedMember(let key, let owner, let suggestion):
+            "member \"\(key)\" is not defined by \(owner)" + (suggestion.map { "; did you mean \"\($0)\"?" } ?? "")
+        case .memberOfNothing(let key, let name): "member \"\(key)\" is unexpected: \(name) has no data"
+        default: ""
+        }
+    }
 }

@@ -1,6 +1,6 @@
 /// Notes an event or member the schema marks `unstable`.
-public enum UnstableMemberRule: ValidationRule {
-    public static let rule = RuleDescription(
+public enum UnstableMemberRule: MessageRule {
+    public static let description = RuleDescription(
         id: "unstable-member",
         severity: .note,
         description: "An event or member is marked unstable by the schema.",
@@ -12,4 +12,14 @@ public enum UnstableMemberRule: ValidationRule {
         nonTriggering: [
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "BALLOON_CHANGE", "data": {"actual": 3897556992}}"#,
         ])
+
+    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.unstableMember, Set(MessageKind.allCases)), (.unstableDefinition, [.event])]
+
+    public static func message(for observation: Observation, in context: FindingContext) -> String {
+        switch observation {
+        case .unstableMember(let name): "member \"\(name)\" is unstable (experimental; may change without notice)"
+        case .unstableDefinition(let name): "event \(name) is unstable (experimental; may change without notice)"
+        default: ""
+        }
+    }
 }

@@ -1,7 +1,7 @@
 /// QEMU's job state machine (`JobSTT` in job.c; blockjob.c's `BlockJobSTT` in 2.12, where
 /// JOB_STATUS_CHANGE appeared): which status may follow which, and where the block-job events
 /// are sent.
-public enum JobStateMachine {
+public enum QEMUBehaviour {
     /// The transition table of QEMU 2.12 and later (unchanged since), as `from -> allowed next`.
     /// A self-transition sends no event, so it never shows in a transcript.
     public static let transitions: [String: Set<String>] = [

@@ -1,0 +1,339 @@
+/// One message of a chunk as the reducer needs it: what it is, where, and what it said - the
+/// rest of its text is gone once the chunk is reduced.
+struct MessageRecord {
+    var kind: MessageKind
+    /// Text that could not be parsed (reported as malformed-json).
+    var malformed = false
+    /// Event or command name (shared with the schema's strings when known); "" otherwise.
+    var name: String
+    /// Index in `ChunkResult.keys`; -1: the input's own stream.
+    var key: Int32
+    /// Input offsets of the message text in the chunk's buffer.
+    var start: Int
+    var end: Int
+    /// 1-based line of `start`, counted from the chunk's first line.
+    var line: Int
+    var time: EventTime?
+    /// String members stream rules read (`StreamInterest.members`).
+    var members: [String: String] = [:]
+    /// A command's or reply's `id` as written (JSON text), nil when it has none.
+    var id: String?
+    /// A reply that is an error, and its class.
+    var isError = false
+    var errorClass: String?
+    /// A command object that also carries its reply (qmp-shell -l).
+    var carriesReply = false
+    /// The libvirt record that carried it, and a hash of its text (for echoes).
+    var record: LibvirtRecord?
+    var hash: UInt64 = 0
+    /// Markers inside: its own event key (0/1) and the others.
+    var markerEvent: Int32 = 0
+    var markerInner: Int32 = 0
+    /// Its findings in `ChunkResult.findings`.
+    var findings: Range<Int> = 0..<0
+    var hasError = false
+    var dialect: DialectID
+    /// The QEMU version a greeting announces.
+    var version: String?
+    /// A short view of the data, for the timeline formats (when events are recorded).
+    var data: String?
+}
+
+/// What reading one chunk produced, for the reducer.
+struct ChunkResult {
+    var messages: [MessageRecord] = []
+    /// Findings of the messages, and findings about no message (unparsed event text) after
+    /// `messageFindings`. Lines are chunk-relative.
+    var findings: [ReportFinding] = []
+    /// Findings about no message (unparsed event text), chunk-relative lines.
+    var loose: [ReportFinding] = []
+    var keys: [StreamKey] = []
+    /// Markers not inside any message (counted in their buckets here).
+    var markers = MarkerCounts()
+    var bytes = 0
+    var newlines = 0
+    var lastByte: UInt8 = 0x0A
+    /// The input could not be read (from some point on).
+    var readError: String?
+    /// A line longer than the geometry's limit was cut at this chunk's end.
+    var overlongLine = false
+    /// Findings counted but not listed (too many in one message).
+    var omitted: [Int: Int] = [:]
+}
+
+/// Everything a chunk reader is told for one input: the schema, which rules are on, what to
+/// record.
+struct ReadingConfig: @unchecked Sendable {
+    var validator: MessageValidator
+    var path: String
+    var captureSourceLines: Bool
+    var recordEvents: Bool
+    /// Per event/command name, the string members stream rules read; `allNames` for any name.
+    var members: [String: [String]]
+    var allNames: [String]
+    /// Findings listed per message at most (the rest are counted).
+    var maxPerMessage = 1000
+}
+
+/// Reads chunks: extraction plus validation of every message, in parallel with other readers.
+/// One per worker thread (it owns an extractor and scratch space), reused across chunks.
+final class ChunkReader: MessageSink {
+    let extractor: MessageExtractor
+    private var config: ReadingConfig!
+    private var buffer = UnsafeRawBufferPointer(start: nil, count: 0)
+    private var result = ChunkResult()
+    private var lines = LineCounter()
+    private var raw: [RawFinding] = []
+    private var keyIndex: [String: Int32] = [:]
+    private var lastKey: (bytes: [UInt8], kind: StreamKey.Kind, index: Int32)?
+    /// The line of the previous finding (findings cluster on long lines).
+    private var lineCache: (start: Int, end: Int, text: String) = (-1, -1, "")
+
+    init(options: MessageExtractor.Options) {
+        extractor = MessageExtractor(options: options)
+    }
+
+    /// Reads `b[from..<to]` (a chunk: `from` starts a unit, `to` ends the data or starts one).
+    func read(_ b: UnsafeRawBufferPointer, from: Int, to: Int, config: ReadingConfig) -> ChunkResult {
+        self.config = config
+        buffer = b
+        result = ChunkResult()
+        lines = LineCounter(anchor: from)
+        keyIndex.removeAll(keepingCapacity: true)
+        lastKey = nil
+        lineCache = (-1, -1, "")
+        extractor.scan(b, floor: from, from: from, to: to, sink: self)
+        result.bytes = to - from
+        result.newlines = ByteScan.countNewlines(b, from: from, to: to)
+        result.lastByte = to > from ? b[to - 1] : 0x0A
+        let out = result
+        result = ChunkResult()
+        buffer = UnsafeRawBufferPointer(start: nil, count: 0)
+        return out
+    }
+
+    // MARK: - MessageSink
+
+    func message(_ m: ExtractedMessage, tape: JSONTape, text: ExtractionText) {
+        let v = config.validator
+        raw.removeAll(keepingCapacity: true)
+        let verdict = v.validate(m, tape: tape, into: &raw)
+        let start = text.inputOffset(m.start)
+        var r = MessageRecord(kind: m.kind, name: verdict.name, key: key(m.stream, m, text), start: start,
+                              end: max(start + 1, text.inputOffset(m.end - 1) + 1), line: lines.line(of: start, buffer),
+                              dialect: m.dialect)
+        r.carriesReply = m.carriesReply
+        r.hasError = verdict.hasError
+        r.markerEvent = Int32(m.markers.event)
+        r.markerInner = Int32(m.markers.inner)
+        if let record = m.record {
+            r.record = record
+            r.hash = ContentHash.of(UnsafeRawBufferPointer(rebasing: text.bytes[m.start..<m.end]))
+        }
+        describe(&r, m, tape)
+        if !raw.isEmpty {
+            let first = result.findings.count
+            let hash = StableHash.hex(ofBytes: UnsafeRawBufferPointer(rebasing: buffer[r.start..<min(r.end, buffer.count)]))
+            for (i, f) in raw.enumerated() {
+                if i >= config.maxPerMessage {
+                    result.omitted[RuleSet.index(of: f.rule) ?? 0, default: 0] += 1
+                    continue
+                }
+                add(f, at: text.inputOffset(f.offset), eventLine: r.line, event: verdict.name.isEmpty ? nil : verdict.name,
+                    hash: hash)
+            }
+            r.findings = first..<result.findings.count
+        }
+        result.messages.append(r)
+    }
+
+    func malformed(_ m: MalformedMessage, text: ExtractionText) {
+        let start = text.inputOffset(m.start)
+        var r = MessageRecord(kind: m.kind, name: m.name ?? "", key: key(m.stream, nil, text), start: start,
+                              end: max(start + 1, text.inputOffset(max(m.start, m.end - 1)) + 1),
+                              line: lines.line(of: start, buffer), dialect: m.dialect)
+        r.malformed = true
+        r.markerInner = Int32(m.markers)
+        if let record = m.record {
+            r.record = record
+            r.hash = ContentHash.of(UnsafeRawBufferPointer(rebasing: text.bytes[m.start..<min(m.end, text.bytes.count)]))
+        }
+        if m.kind == .event, let severity = config.validator.rules.severity(of: MalformedJSONRule.description.id) {
+            r.hasError = severity == .error
+            let what = m.name.map { "malformed \($0) event: " } ?? "malformed event: "
+            let first = result.findings.count
+            let hash = StableHash.hex(ofBytes: UnsafeRawBufferPointer(rebasing: buffer[r.start..<min(r.end, buffer.count)]))
+            add(RawFinding(rule: MalformedJSONRule.description.id, severity: severity, message: what + m.message,
+                           pointer: "", offset: 0),
+                at: text.inputOffset(min(m.fault, text.bytes.count)), eventLine: r.line, event: m.name, hash: hash)
+            r.findings = first..<result.findings.count
+        }
+        result.messages.append(r)
+    }
+
+    func unparsed(at offset: Int, text: ExtractionText) {
+        guard let severity = config.validator.rules.severity(of: UnparsedEventTextRule.description.id) else { return }
+        let at = text.inputOffset(offset)
+        let ls = ByteScan.lineStart(buffer, at)
+        let le = ByteScan.lineEnd(buffer, at, limit: buffer.count)
+        let hash = StableHash.hex(ofBytes: UnsafeRawBufferPointer(rebasing: buffer[ls..<le]))
+        let before = result.findings.count
+        add(RawFinding(rule: UnparsedEventTextRule.description.id, severity: severity,
+                       message: UnparsedEventTextRule.message(), pointer: "", offset: 0),
+            at: max(0, at - 1), eventLine: lines.line(of: at, buffer), event: nil, hash: hash)
+        if result.findings.count > before { result.loose.append(result.findings.removeLast()) }
+    }
+
+    func markers(_ bucket: MarkerBucket, count: Int) {
+        result.markers[bucket] += count
+    }
+
+    // MARK: - Records
+
+    /// The stream key index of a message naming `range` of `text`.
+    private func key(_ range: Range<Int>?, _ m: ExtractedMessage?, _ text: ExtractionText) -> Int32 {
+        guard let range else { return -1 }
+        let kind: StreamKey.Kind = (m?.dialect == .virshEvent || (m == nil && range.lowerBound > 0 && false)) ? .domain : .monitor
+        let bytes = UnsafeRawBufferPointer(rebasing: text.bytes[range])
+        if let last = lastKey, last.kind == kind, last.bytes.elementsEqual(bytes) { return last.index }
+        let name = String(decoding: bytes, as: UTF8.self)
+        let k = StreamKey(kind: kind, name: name)
+        let label = k.label
+        let index: Int32
+        if let i = keyIndex[label] {
+            index = i
+        } else {
+            index = Int32(result.keys.count)
+            result.keys.append(k)
+            keyIndex[label] = index
+        }
+        lastKey = (Array(bytes), kind, index)
+        return index
+    }
+
+    /// Fills in time, members, ids and the data view of a parsed message.
+    private func describe(_ r: inout MessageRecord, _ m: ExtractedMessage, _ tape: JSONTape) {
+        var container: Int?
+        switch m.envelope {
+        case .virsh(_, _, let data, let ts):
+            if case .given(let s, let u) = ts, s >= 0 { r.time = EventTime(seconds: s, microseconds: u) }
+            container = data
+        case .json(let root):
+            switch m.kind {
+            case .event:
+                if let t = tape.member(root, "timestamp"), tape[t].kind == .object,
+                   let s = tape.member(t, "seconds"), let u = tape.member(t, "microseconds"),
+                   let sv = tape.int64(s), let uv = tape.int64(u), sv >= 0 {
+                    r.time = EventTime(seconds: sv, microseconds: uv)
+                }
+                container = tape.member(root, "data")
+            case .command:
+                if let e = tape.member(root, "execute") ?? tape.member(root, "exec-oob"), tape[e].kind == .string {
+                    r.name = tape.string(e)
+                }
+                r.id = tape.member(root, "id").map { tape.rawText($0) }
+                container = tape.member(root, "arguments")
+                if m.carriesReply, let e = tape.member(root, "error") { r.isError = true; r.errorClass = errorClass(e, tape) }
+            case .reply:
+                r.id = tape.member(root, "id").map { tape.rawText($0) }
+                if let e = tape.member(root, "error") {
+                    r.isError = true
+                    r.errorClass = errorClass(e, tape)
+                }
+            case .greeting:
+                r.version = GreetingVersion.read(tape, root)
+            }
+        }
+        if let c = container, tape[c].kind == .object {
+            let wanted = config.members[r.name] ?? []
+            for name in wanted + config.allNames {
+                if r.members[name] == nil, let n = tape.member(c, name), tape[n].kind == .string {
+                    r.members[name] = tape.string(n)
+                }
+            }
+        }
+        if config.recordEvents && m.kind == .event {
+            r.data = EventDataSummary.make(container, tape)
+        }
+    }
+
+    private func errorClass(_ e: Int, _ tape: JSONTape) -> String? {
+        guard tape[e].kind == .object, let c = tape.member(e, "class"), tape[c].kind == .string else { return nil }
+        return tape.string(c)
+    }
+
+    // MARK: - Findings
+
+    /// Places a finding at input offset `at` of the buffer.
+    private func add(_ f: RawFinding, at: Int, eventLine: Int, event: String?, hash: String) {
+        let at = min(max(0, at), max(0, buffer.count - 1))
+        if !(at >= lineCache.start && at < lineCache.end) {
+            let ls = ByteScan.lineStart(buffer, at)
+            let end = ByteScan.lineEnd(buffer, at, limit: buffer.count)
+            var le = end
+            if le > ls && buffer[le - 1] == ByteScan.cr { le -= 1 }
+            // One string per line, shared by the findings on it.
+            let text = config.captureSourceLines
+                ? String(decoding: UnsafeRawBufferPointer(rebasing: buffer[ls..<min(le, ls + 400)]), as: UTF8.self) : ""
+            lineCache = (ls, max(end, ls + 1), text)
+        }
+        result.findings.append(ReportFinding(
+            file: config.path, line: lines.line(of: at, buffer), column: at - lineCache.start + 1, eventLine: eventLine,
+            event: event, rule: f.rule, severity: f.severity, message: f.message, pointer: f.pointer,
+            eventHash: hash, sourceLine: lineCache.text))
+    }
+}
+
+/// Counts lines from an anchor as offsets move forward (and back, within what was counted).
+struct LineCounter {
+    /// Line number (1-based) at buffer offset `anchor`.
+    var line = 1
+    var anchor = 0
+    init(anchor: Int = 0) { self.anchor = anchor }
+
+    /// The 1-based line of `offset` (`offset >= ` the first anchor).
+    mutating func line(of offset: Int, _ b: UnsafeRawBufferPointer) -> Int {
+        if offset >= anchor {
+            line += ByteScan.countNewlines(b, from: anchor, to: offset)
+            anchor = offset
+            return line
+        }
+        return line - ByteScan.countNewlines(b, from: offset, to: anchor)
+    }
+}
+
+/// A fast 64-bit hash of message text, for telling echoes apart (not stable across versions:
+/// never written anywhere).
+enum ContentHash {
+    static func of(_ b: UnsafeRawBufferPointer) -> UInt64 {
+        guard let p = b.baseAddress else { return 0 }
+        let n = b.count
+        let k: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var h = UInt64(n) &* k
+        var i = 0
+        while i + 8 <= n {
+            h = (h ^ p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* k
+            h ^= h >> 29
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < n { tail |= UInt64(p.load(fromByteOffset: i, as: UInt8.self)) << shift; shift += 8; i += 1 }
+        h = (h ^ tail) &* k
+        return h ^ (h >> 32)
+    }
+}
+
+/// The QEMU version a greeting announces (`{"QMP": {"version": {"qemu": {...}}}}`).
+enum GreetingVersion {
+    static func read(_ tape: JSONTape, _ root: Int) -> String? {
+        guard let q = tape.member(root, "QMP"), tape[q].kind == .object,
+              let v = tape.member(q, "version"), tape[v].kind == .object,
+              let qemu = tape.member(v, "qemu"), tape[qemu].kind == .object,
+              let major = tape.member(qemu, "major").flatMap({ tape.int64($0) }),
+              let minor = tape.member(qemu, "minor").flatMap({ tape.int64($0) })
+        else { return nil }
+        let micro = tape.member(qemu, "micro").flatMap { tape.int64($0) } ?? 0
+        return "\(major).\(minor).\(micro)"
+    }
+}

@@ -1,0 +1,356 @@
+/// The stream rules of a run, and which messages each wants: built once per run.
+struct StreamRulePlan: @unchecked Sendable {
+    struct Slot {
+        /// Index in `RuleRegistry.all`.
+        var rule: Int
+        var type: any StreamRule.Type
+        var interest: StreamInterest
+    }
+    let slots: [Slot]
+    /// Per message name, the data/argument members some rule reads; `allNames`: read for all.
+    let members: [String: [String]]
+    let allNames: [String]
+
+    init(rules: RuleSet) {
+        var slots: [Slot] = []
+        for (i, r) in RuleRegistry.all.enumerated() {
+            guard let s = r as? any StreamRule.Type, rules.severities[i] != nil else { continue }
+            slots.append(Slot(rule: i, type: s, interest: s.interest))
+        }
+        self.slots = slots
+        var members: [String: [String]] = [:]
+        var all: [String] = []
+        for s in slots where !s.interest.members.isEmpty {
+            if let names = s.interest.names {
+                for n in names { members[n, default: []].append(contentsOf: s.interest.members) }
+            } else {
+                all.append(contentsOf: s.interest.members)
+            }
+        }
+        self.members = members.mapValues { Array(Set($0)).sorted() }
+        allNames = Array(Set(all)).sorted()
+    }
+
+    /// The slots interested in a message of `kind` named `name`.
+    func interested(_ kind: MessageKind, _ name: String) -> [Int] {
+        slots.indices.filter { i in
+            let it = slots[i].interest
+            guard it.kinds.contains(kind) else { return false }
+            guard let names = it.names, kind == .event || kind == .command else { return true }
+            return names.contains(name)
+        }
+    }
+}
+
+/// Reduces the chunks of one input, in text order, into its `FileResult`: one message at a time
+/// it tells echoes apart, follows streams and their QEMU sessions, matches replies to commands,
+/// runs the stream rules, and places and counts every finding. Sequential by construction: the
+/// answer cannot depend on how the input was cut or how many threads read it.
+final class FileReducer {
+    struct Config {
+        var path: String
+        var rules: RuleSet
+        var plan: StreamRulePlan
+        var maxFindings: Int
+        var captureSourceLines: Bool
+        /// Records events for the timeline formats within this budget (`item`: the input's index).
+        var events: EventBudget?
+        var item = 0
+    }
+
+    /// One stream (monitor, domain, or the input's own) and its current session.
+    struct Stream {
+        var key: StreamKey
+        var session = 1
+        /// Something happened in the session (a later greeting starts a new one).
+        var active = false
+        var rules: [any StreamRule]
+        /// Commands waiting for their reply, in order.
+        var pending: [(name: String, id: String?)] = []
+    }
+
+    let config: Config
+    /// The schema the input is checked against, and why.
+    var schema: SchemaChoice?
+    private(set) var result: FileResult
+    private var baseLine = 0
+    private var streams: [StreamKey: Stream] = [:]
+    private var streamOrder: [StreamKey] = []
+    /// Recently counted libvirt messages, newest last: (record, hash).
+    private var recent: [(LibvirtRecord, UInt64)] = []
+    /// `Line [...]` copies waiting for the record that may repeat them with its monitor.
+    private var held: [MessageRecord] = []
+    private var interest: [MessageKind: [String: [Int]]] = [:]
+    private let site = SiteSource()
+    private var recording = true
+    private var lastByte: UInt8 = 0x0A
+
+    init(config: Config) {
+        self.config = config
+        result = FileResult(path: config.path)
+    }
+
+    // MARK: - Chunks
+
+    /// Takes in the next chunk; `buffer` holds its text (for the places of stream findings).
+    func reduce(_ chunk: ChunkResult, keys: [StreamKey], buffer: UnsafeRawBufferPointer) {
+        result.markers += chunk.markers
+        for f in chunk.loose { addFinding(f, stream: nil) }
+        for (rule, n) in chunk.omitted {
+            let id = RuleRegistry.all[rule].description.id
+            result.count(rule: id, severity: config.rules.severity(of: id) ?? .note, times: n)
+            result.omittedFindings += n
+        }
+        for r in chunk.messages { take(r, chunk, keys, buffer) }
+        flushHeld(chunk, keys, buffer)
+        baseLine += chunk.newlines
+        result.newlines += chunk.newlines
+        result.summary.bytes += chunk.bytes
+        if chunk.bytes > 0 { lastByte = chunk.lastByte }
+        if result.summary.readError == nil, let e = chunk.readError { result.summary.readError = e }
+    }
+
+    /// The input ended: open sessions end, totals are settled.
+    func finish() -> FileResult {
+        for key in streamOrder.sorted() { endSession(key) }
+        result.summary.lines = result.newlines + (result.summary.bytes > 0 && lastByte != 0x0A ? 1 : 0)
+        result.trimFindings(to: config.maxFindings)
+        return result
+    }
+
+    // MARK: - Messages
+
+    private func take(_ r: MessageRecord, _ chunk: ChunkResult, _ keys: [StreamKey], _ buffer: UnsafeRawBufferPointer) {
+        if let record = r.record {
+            if recent.contains(where: { record.echoes.contains($0.0) && $0.1 == r.hash }) {
+                echo(r)
+                return
+            }
+            if record == .line {
+                held.append(r)
+                if held.count > 16 { count(held.removeFirst(), chunk, keys, buffer) }
+                return
+            }
+            if record == .recvEvent || record == .recvReply, let j = held.firstIndex(where: { $0.hash == r.hash }) {
+                for h in held[..<j] { count(h, chunk, keys, buffer) }
+                echo(held[j])
+                held.removeFirst(j + 1)
+            }
+        } else if !held.isEmpty && r.key < 0 {
+            flushHeld(chunk, keys, buffer)
+        }
+        count(r, chunk, keys, buffer)
+    }
+
+    private func flushHeld(_ chunk: ChunkResult, _ keys: [StreamKey], _ buffer: UnsafeRawBufferPointer) {
+        let h = held
+        held = []
+        for r in h { count(r, chunk, keys, buffer) }
+    }
+
+    /// A copy of a message counted already: only its markers are moved.
+    private func echo(_ r: MessageRecord) {
+        result.echoes += 1
+        let inner = r.malformed && r.kind == .event ? MarkerBucket.malformed : .notEvents
+        result.markers.events -= Int(r.markerEvent)
+        result.markers[inner] -= Int(r.markerInner)
+        result.markers.echoes += Int(r.markerEvent + r.markerInner)
+    }
+
+    /// A message counted once.
+    private func count(_ r: MessageRecord, _ chunk: ChunkResult, _ keys: [StreamKey], _ buffer: UnsafeRawBufferPointer) {
+        if let record = r.record {
+            recent.append((record, r.hash))
+            if recent.count > 16 { recent.removeFirst() }
+        }
+        let key = r.key >= 0 ? keys[Int(r.key)] : StreamKey.transcript
+        _ = stream(key)
+        site.reset { [unowned self] in self.makeSite(r, buffer) }
+        if r.malformed {
+            if r.kind == .event {
+                result.summary.malformed += 1
+                if !r.name.isEmpty {
+                    result.eventsByName[r.name, default: EventCount()].total += 1
+                    result.eventsByName[r.name, default: EventCount()].invalid += 1
+                }
+            }
+            for f in chunk.findings[r.findings] { addFinding(shifted(f), stream: nil) }
+            return
+        }
+        result.messages[r.kind, default: 0] += 1
+        result.dialects[r.dialect, default: 0] += 1
+        var answers: String?
+        switch r.kind {
+        case .greeting:
+            boundary(key)
+        case .command:
+            if r.name == "qmp_capabilities" { boundary(key) }
+            result.commandsByName[r.name, default: CommandCount()].total += 1
+            if r.hasError { result.commandsByName[r.name, default: CommandCount()].invalid += 1 }
+            if r.carriesReply {
+                result.messages[.reply, default: 0] += 1
+                if r.isError {
+                    result.errorReplies += 1
+                    result.commandsByName[r.name, default: CommandCount()].errors += 1
+                }
+            } else {
+                var s = stream(key)
+                s.pending.append((r.name, r.id))
+                streams[key] = s
+            }
+        case .reply:
+            answers = match(r, key)
+            if r.isError {
+                result.errorReplies += 1
+                if let a = answers { result.commandsByName[a, default: CommandCount()].errors += 1 }
+            }
+        case .event:
+            result.summary.events += 1
+            result.eventsByName[r.name, default: EventCount()].total += 1
+            if r.hasError {
+                result.summary.invalidEvents += 1
+                result.eventsByName[r.name, default: EventCount()].invalid += 1
+            }
+            if let t = r.time {
+                if result.summary.firstEvent.map({ t < $0 }) ?? true { result.summary.firstEvent = t }
+                if result.summary.lastEvent.map({ $0 < t }) ?? true { result.summary.lastEvent = t }
+            }
+        }
+        if r.kind == .event || (r.kind == .command && r.name != "qmp_capabilities") {
+            streams[key]!.active = true
+        }
+        let name = streamName(key)
+        for f in chunk.findings[r.findings] { addFinding(shifted(f), stream: name) }
+        // The stream rules.
+        let slots = interested(r.kind, r.name)
+        if !slots.isEmpty {
+            let m = StreamMessage(kind: r.kind, name: r.name, stream: key, time: r.time, members: r.members,
+                                  answers: answers ?? (r.carriesReply ? r.name : nil), isError: r.isError, source: site)
+            var out = StreamFindings()
+            var s = streams.removeValue(forKey: key)!
+            for i in slots {
+                out.rule = config.plan.slots[i].rule
+                s.rules[i].observe(m, &out)
+            }
+            streams[key] = s
+            for f in out.items { addStreamFinding(f, stream: name) }
+        }
+        if r.kind == .event { record(r, stream: name) }
+    }
+
+    private func interested(_ kind: MessageKind, _ name: String) -> [Int] {
+        if let known = interest[kind]?[name] { return known }
+        let slots = config.plan.interested(kind, name)
+        if (interest[kind]?.count ?? 0) < 4096 { interest[kind, default: [:]][name] = slots }
+        return slots
+    }
+
+    // MARK: - Streams
+
+    private func stream(_ key: StreamKey) -> Stream {
+        if let s = streams[key] { return s }
+        let s = Stream(key: key, rules: newRules())
+        streams[key] = s
+        streamOrder.append(key)
+        return s
+    }
+
+    private func newRules() -> [any StreamRule] { config.plan.slots.map { $0.type.init() } }
+
+    private func streamName(_ key: StreamKey) -> String {
+        StreamName.make(key: key, session: stream(key).session)
+    }
+
+    /// A greeting or `qmp_capabilities`: a new QEMU session in the stream, unless nothing
+    /// happened in the current one yet.
+    private func boundary(_ key: StreamKey) {
+        let s = stream(key)
+        guard s.active else { return }
+        endSession(key)
+        streams[key]!.session += 1
+        streams[key]!.active = false
+        streams[key]!.rules = newRules()
+        streams[key]!.pending = []
+    }
+
+    private func endSession(_ key: StreamKey) {
+        guard var s = streams.removeValue(forKey: key) else { return }
+        let name = StreamName.make(key: key, session: s.session)
+        var out = StreamFindings()
+        for i in s.rules.indices {
+            out.rule = config.plan.slots[i].rule
+            s.rules[i].end(&out)
+        }
+        streams[key] = s
+        for f in out.items { addStreamFinding(f, stream: name) }
+    }
+
+    /// The command a reply answers: by `id` when it has one, else the oldest waiting command.
+    private func match(_ r: MessageRecord, _ key: StreamKey) -> String? {
+        var s = stream(key)
+        defer { streams[key] = s }
+        if let id = r.id, let i = s.pending.firstIndex(where: { $0.id == id }) {
+            return s.pending.remove(at: i).name
+        }
+        guard !s.pending.isEmpty else { return nil }
+        return s.pending.removeFirst().name
+    }
+
+    // MARK: - Findings
+
+    private func shifted(_ f: ReportFinding) -> ReportFinding {
+        var f = f
+        f.line += baseLine
+        f.eventLine += baseLine
+        return f
+    }
+
+    private func addFinding(_ f: ReportFinding, stream: String?) {
+        var f = f
+        f.stream = stream
+        result.count(f)
+        result.findings.append(f)
+        if result.findings.count > 2 * config.maxFindings { result.trimFindings(to: config.maxFindings) }
+    }
+
+    private func addStreamFinding(_ item: StreamFindings.Item, stream: String) {
+        guard let severity = config.rules.severities[item.rule] else { return }
+        let site = item.site
+        if severity == .error, !site.invalid, let name = site.event {
+            result.summary.invalidEvents += 1
+            result.eventsByName[name, default: EventCount()].invalid += 1
+        }
+        addFinding(
+            ReportFinding(
+                file: config.path, line: site.line, column: site.column, eventLine: site.eventLine, event: site.event,
+                rule: RuleRegistry.all[item.rule].description.id, severity: severity, message: item.message,
+                pointer: "", eventHash: site.eventHash, sourceLine: site.sourceLine),
+            stream: stream)
+    }
+
+    private func makeSite(_ r: MessageRecord, _ buffer: UnsafeRawBufferPointer) -> StreamSite {
+        let start = min(r.start, max(0, buffer.count - 1))
+        let ls = ByteScan.lineStart(buffer, start)
+        let end = ByteScan.lineEnd(buffer, start, limit: buffer.count)
+        var le = end
+        if le > ls && buffer[le - 1] == ByteScan.cr { le -= 1 }
+        let text = config.captureSourceLines
+            ? String(decoding: UnsafeRawBufferPointer(rebasing: buffer[ls..<min(le, ls + 400)]), as: UTF8.self) : ""
+        let hash = StableHash.hex(ofBytes: UnsafeRawBufferPointer(rebasing: buffer[start..<min(max(r.end, start), buffer.count)]))
+        return StreamSite(line: baseLine + r.line, column: start - ls + 1, eventLine: baseLine + r.line,
+                          event: r.kind == .event ? r.name : nil, eventHash: hash, sourceLine: text, invalid: r.hasError)
+    }
+
+    // MARK: - Timeline
+
+    private func record(_ r: MessageRecord, stream: String) {
+        guard recording, let budget = config.events else { return }
+        let n = result.timeline.count
+        if n >= budget.cap || (n & 1023 == 0 && !budget.mayRecord(item: config.item, recorded: n)) {
+            recording = false
+            return
+        }
+        result.timeline.append(ReportEvent(file: config.path, line: baseLine + r.line, name: r.name, time: r.time,
+                                           stream: stream, data: r.data))
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+/// Validators built once per schema and shared by every worker (an `MessageValidator` is an
+/// immutable value with precomputed tables).
+final class ValidatorCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var validators: [String: MessageValidator] = [:]
+    let rules: RuleSet
+
+    init(rules: RuleSet) { self.rules = rules }
+
+    /// The validator for the schema named `key`, built by `load` the first time.
+    func validator(_ key: String, _ load: () throws -> Schema) rethrows -> MessageValidator {
+        lock.lock(); defer { lock.unlock() }
+        if let v = validators[key] { return v }
+        let v = MessageValidator(schema: try load(), rules: rules)
+        validators[key] = v
+        return v
+    }
+}
+
+/// Chooses each input's schema: the one the user named, else what the input's head says
+/// (QMP greeting, libvirt header, query-version reply, query-qmp-schema reply), else the
+/// newest built-in catalog.
+public struct SchemaSelectingProvider: Sendable {
+    /// A schema named with --schema or --qemu-version: used for every input.
+    let fixed: (schema: Schema, choice: SchemaChoice)?
+    let cache: ValidatorCache
+    let defaultVersion: String
+
+    public let rules: RuleSet
+
+    public init(fixed: (schema: Schema, choice: SchemaChoice)?, rules: RuleSet = RuleSet()) {
+        self.fixed = fixed
+        self.rules = rules
+        cache = ValidatorCache(rules: rules)
+        defaultVersion = BuiltinCatalogs.defaultVersion
+    }
+
+    public var defaultChoice: SchemaChoice {
+        fixed?.choice ?? SchemaChoice(name: "qemu-\(defaultVersion)", reason: "default (newest built-in release)")
+    }
+
+    public func validator(path: String, head: UnsafeRawBufferPointer) -> (MessageValidator, SchemaChoice) {
+        if let fixed {
+            let v = cache.validator("fixed") { fixed.schema }
+            return (v, fixed.choice)
+        }
+        if let found = SchemaDetector().detect(head) {
+            switch found {
+            case .greeting(let version, _), .libvirtHeader(let version, _), .queryVersion(let version, _):
+                // The release of the same major.minor when built in; otherwise the default, said so.
+                if let release = BuiltinCatalogs.sameRelease(as: version),
+                   let v = try? cache.validator("builtin:" + release, { try BuiltinCatalogs.load(version: release) }) {
+                    return (v, SchemaChoice(name: "qemu-\(release)", reason: found.reason))
+                }
+                let (validator, choice) = defaultChecker()
+                return (validator, SchemaChoice(name: choice.name, reason: found.reason + "; no built-in schema for that release, using the newest"))
+            case .introspection(let range, _):
+                // That exact schema, read from the reply (each input has its own).
+                // Keyed on the file too: the schema is named after it (in the report and in messages),
+                // whichever of several files with the same reply comes first.
+                let bytes = UnsafeRawBufferPointer(rebasing: head[range])
+                let name = "query-qmp-schema of \(DisplayPath.make(path))"
+                if let v = try? cache.validator("introspection:\(StableHash.hex(ofBytes: bytes)):\(name)", {
+                    try IntrospectionReader.read(bytes, name: name)
+                }) {
+                    return (v, SchemaChoice(name: v.schema.name, reason: found.reason))
+                }
+                let (validator, choice) = defaultChecker()
+                return (validator, SchemaChoice(name: choice.name, reason: found.reason + " could not be read; using the newest built-in"))
+            }
+        }
+        return defaultChecker()
+    }
+
+    func defaultChecker() -> (MessageValidator, SchemaChoice) {
+        let v = try? cache.validator("builtin:" + defaultVersion) { try BuiltinCatalogs.load(version: defaultVersion) }
+        let validator = v ?? MessageValidator(schema: Schema(name: "none", origin: SchemaOrigin(kind: .builtin), types: [], events: []), rules: rules)
+        return (validator, defaultChoice)
+    }
+}

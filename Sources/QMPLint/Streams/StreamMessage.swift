@@ -1,0 +1,90 @@
+/// What a stream rule sees of one message: its kind, name, time, the few members rules read,
+/// and for a reply the command it answers. Made by the reducer, in text order.
+public struct StreamMessage {
+    public var kind: MessageKind
+    /// Event or command name ("" for replies and greetings).
+    public var name: String
+    /// The stream the message belongs to.
+    public var stream: StreamKey
+    /// The event's QEMU timestamp; nil when absent, filtered, or replaced by a host clock.
+    public var time: EventTime?
+    /// String members of `data` (events) or `arguments` (commands) that stream rules asked for
+    /// (`StreamInterest.members`), by name.
+    public var members: [String: String]
+    /// For a reply: the name of the command it answers, when known.
+    public var answers: String?
+    /// For a reply: it is an error.
+    public var isError: Bool
+    /// Where a finding about this message points (made only when asked).
+    public var site: StreamSite { source.site() }
+    let source: SiteSource
+
+    init(kind: MessageKind, name: String, stream: StreamKey, time: EventTime?, members: [String: String],
+         answers: String? = nil, isError: Bool = false, source: SiteSource) {
+        self.kind = kind; self.name = name; self.stream = stream; self.time = time; self.members = members
+        self.answers = answers; self.isError = isError; self.source = source
+    }
+}
+
+/// Makes the site of the message being shown to the stream rules (once, when a rule asks).
+final class SiteSource {
+    var make: () -> StreamSite = { StreamSite(line: 0, column: 0, eventLine: 0, event: nil, eventHash: "", sourceLine: "", invalid: false) }
+    private var made: StreamSite?
+    func reset(_ make: @escaping () -> StreamSite) { self.make = make; made = nil }
+    func site() -> StreamSite {
+        if let made { return made }
+        let s = make()
+        made = s
+        return s
+    }
+}
+
+/// Where a stream finding points, captured when its message was read.
+public struct StreamSite: Sendable {
+    public var line: Int
+    public var column: Int
+    public var eventLine: Int
+    public var event: String?
+    public var eventHash: String
+    public var sourceLine: String
+    /// The message already has an error-level finding (it counts as invalid once).
+    public var invalid: Bool
+}
+
+/// The findings stream rules make while one message (or the end of a session) is shown to them.
+public struct StreamFindings {
+    struct Item {
+        var rule: Int
+        var message: String
+        var site: StreamSite
+    }
+    var items: [Item] = []
+    /// The rule being run (index in `RuleRegistry.all`), set by the reducer.
+    var rule = 0
+
+    /// A finding of the rule being run, at `site`.
+    public mutating func report(_ message: String, at site: StreamSite) {
+        items.append(Item(rule: rule, message: message, site: site))
+    }
+}
+
+/// The stream a finding names: the monitor or domain, and the QEMU session within it.
+public enum StreamName {
+    public static func make(key: StreamKey, session: Int) -> String {
+        let label = key.label
+        if label.isEmpty { return "session \(session)" }
+        return session == 1 ? label : "\(label) session \(session)"
+    }
+}
+
+extension EventTime {
+    /// The time from `b` to `a`, in seconds with six decimals (`0.620000 s`).
+    static func seconds(_ a: EventTime, _ b: EventTime) -> String {
+        let us = (a.seconds - b.seconds) * 1_000_000 + (a.microseconds - b.microseconds)
+        let whole = us / 1_000_000
+        let frac = abs(us % 1_000_000)
+        var f = String(frac)
+        while f.count < 6 { f = "0" + f }
+        return "\(us < 0 && whole == 0 ? "-" : "")\(whole).\(f) s"
+    }
+}

@@ -1,0 +1,91 @@
+/// What the schema walk found wrong with a message, before any rule words it. A rule claims
+/// observations (`MessageRule.claims`); the walk reports only those some enabled rule claims.
+public enum Observation {
+    // Envelope.
+    /// A top-level member the message kind does not have (`allowed`: the ones it has).
+    case unexpectedEnvelopeMember(key: String, allowed: String)
+    /// The event or command name is not in the schema; `suggestion`: a near name.
+    case unknownName(name: String, suggestion: String?)
+    /// The definition (event, command) carries a feature.
+    case deprecatedDefinition(name: String, replacement: String?)
+    case unstableDefinition(name: String)
+    case conditionalDefinition(name: String, condition: String)
+    // Timestamp.
+    case missingTimestamp(virsh: Bool)
+    case virshTimestampInvalid(seconds: Int64, microseconds: Int64)
+    case timestampNotObject(got: String)
+    case timestampExtraMember(key: String)
+    case timestampPartMissing(part: String)
+    case timestampPartOutOfRange(part: String, text: String)
+    case timestampPartNotInteger(part: String, got: String)
+    case timestampMicrosecondsRange(Int64)
+    case timestampNegative(Int64)
+    case filteredTimestamp
+    // Data of an event, arguments of a command.
+    /// The definition has required members but the message has no `data`/`arguments`.
+    case missingData(name: String, required: [String])
+    /// The definition has no members but the message carries an empty object.
+    case emptyData(name: String)
+    /// The definition has no members but the message carries this member.
+    case memberOfNothing(key: String, name: String)
+    /// The definition has no members but the message carries a non-object.
+    case dataOfNothing(name: String, got: String)
+    // Values.
+    case missingMember(name: String, type: String, owner: String, hint: String)
+    case unexpectedMember(key: String, owner: String, suggestion: String?)
+    case typeMismatch(expected: String, got: String, isNull: Bool)
+    case enumValue(value: String, type: String, hint: String)
+    case integerRange(text: String, type: String, min: Int64, max: UInt64)
+    case duplicateKey(key: String)
+    case deprecatedMember(name: String)
+    case deprecatedValue(value: String, type: String)
+    case unstableMember(name: String)
+
+    public enum Kind: Int, CaseIterable, Sendable {
+        case unexpectedEnvelopeMember, unknownName, deprecatedDefinition, unstableDefinition, conditionalDefinition
+        case missingTimestamp, malformedTimestamp, filteredTimestamp
+        case missingData, emptyData, memberOfNothing, dataOfNothing
+        case missingMember, unexpectedMember, typeMismatch, enumValue, integerRange, duplicateKey
+        case deprecatedMember, deprecatedValue, unstableMember
+    }
+
+    public var kind: Kind {
+        switch self {
+        case .unexpectedEnvelopeMember: .unexpectedEnvelopeMember
+        case .unknownName: .unknownName
+        case .deprecatedDefinition: .deprecatedDefinition
+        case .unstableDefinition: .unstableDefinition
+        case .conditionalDefinition: .conditionalDefinition
+        case .missingTimestamp: .missingTimestamp
+        case .virshTimestampInvalid, .timestampNotObject, .timestampExtraMember, .timestampPartMissing,
+             .timestampPartOutOfRange, .timestampPartNotInteger, .timestampMicrosecondsRange, .timestampNegative:
+            .malformedTimestamp
+        case .filteredTimestamp: .filteredTimestamp
+        case .missingData: .missingData
+        case .emptyData: .emptyData
+        case .memberOfNothing: .memberOfNothing
+        case .dataOfNothing: .dataOfNothing
+        case .missingMember: .missingMember
+        case .unexpectedMember: .unexpectedMember
+        case .typeMismatch: .typeMismatch
+        case .enumValue: .enumValue
+        case .integerRange: .integerRange
+        case .duplicateKey: .duplicateKey
+        case .deprecatedMember: .deprecatedMember
+        case .deprecatedValue: .deprecatedValue
+        case .unstableMember: .unstableMember
+        }
+    }
+}
+
+/// What a rule may know when it words a finding.
+public struct FindingContext: Sendable {
+    /// The kind of message the finding is about.
+    public var kind: MessageKind
+    /// The message's name (event or command name) when it has one.
+    public var name: String?
+    /// The schema it was checked against (`qemu-10.2.0`).
+    public var schema: String
+    /// JSON Pointer of the value the finding is about.
+    public var pointer: String
+}
