@@ -37,14 +37,14 @@ public func extractFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let sum = big.markers.values.reduce(0, +)
     if sum != expected { fuzzFail("marker buckets \(big.markers) sum to \(sum), bytes hold \(expected)") }
     if big.summary.bytes != bytes.count { fuzzFail("bytes \(big.summary.bytes) != \(bytes.count)") }
-    if (big.markers[.event] ?? 0) != big.summary.events { fuzzFail("event bucket \(big.markers[.event] ?? 0) != events \(big.summary.events)") }
+    if (big.markers[.events] ?? 0) != big.summary.events { fuzzFail("event bucket \(big.markers[.events] ?? 0) != events \(big.summary.events)") }
 
     let refilled = lintBytes(bytes, provider: names, buffer: small, maxBuffer: smallMax, history: history)
     if refilled.summary.readError == nil {
         // Echo detection looks back over the kept history only: a tiny history may see an
         // echoed emission as an event (found by fuzzing with 128 bytes kept), never lose one.
         if echoFolded(refilled.markers) != echoFolded(big.markers)
-            || refilled.summary.events + (refilled.markers[.echo] ?? 0) != big.summary.events + (big.markers[.echo] ?? 0)
+            || refilled.summary.events + (refilled.markers[.echoes] ?? 0) != big.summary.events + (big.markers[.echoes] ?? 0)
             || refilled.summary.malformed != big.summary.malformed || refilled.summary.lines != big.summary.lines {
             fuzzFail("buffer \(small)/\(smallMax)/\(history) gives \(refilled.markers) events \(refilled.summary.events) malformed \(refilled.summary.malformed) lines \(refilled.summary.lines); one buffer gives \(big.markers) \(big.summary.events) \(big.summary.malformed) \(big.summary.lines)")
         }

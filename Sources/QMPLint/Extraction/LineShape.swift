@@ -50,26 +50,41 @@ public enum LineShape {
         let s = textStart(b, l, le)
         let e = le - s > window ? s + window : textEnd(b, s, le)
         guard s < e else { return .none }
-        if continuesAsIs(b, s, e) { return .plain }
+        if continuesAsIs(b, s, e) {
+            // Indentation and closers continue whatever came before (libvirt's ` fd=-1` too); a
+            // member at column 0 needs JSON left open on the line before.
+            let c = b[s]
+            if c != 0x22 && c != 0x27 { return .plain }
+            if ple - pl <= window {
+                let ps = textStart(b, pl, ple)
+                if leavesOpen(b, ps, textEnd(b, ps, ple)) { return .plain }
+            }
+        }
         guard ple - pl <= window else { return .none }
         // A prefix repeated from the line before: the longest common start of the two lines
-        // (digits compare equal: clocks tick within one record), up to the first quote or brace
+        // (digits compare equal: clocks tick within one record), up to the first quote or `{`
         // (a prefix is never JSON).
         let ps = textStart(b, pl, ple)
         let pe = textEnd(b, ps, ple)
         var i = 0
         while s + i < e && ps + i < pe {
             let x = b[s + i], y = b[ps + i]
-            if x == 0x22 || x == 0x27 || x == 0x7B || x == 0x5B { break }
+            if x == 0x22 || x == 0x27 || x == 0x7B { break }
             if x != y && !(isDigit(x) && isDigit(y)) { break }
             i += 1
         }
         guard i >= 2, s + i < e, ps + i < pe else { return .none }
-        // The line before, past the prefix, must be JSON text (an opener or a continuation).
-        let c = b[ps + i]
-        guard c == 0x7B || c == 0x5B || c == 0x20 || c == 0x09 || c == 0x7D || c == 0x5D || c == 0x22 || c == 0x27
-        else { return .none }
-        return continuesAsIs(b, s + i, e) ? .prefixed(i) : .none
+        guard continuesAsIs(b, s + i, e) else { return .none }
+        // The line before, past the prefix, must leave JSON open (end with `{`, `[` or `,`),
+        // or this line closes it: two log lines that merely share a prefix are not one record.
+        var last = pe - 1
+        while last > ps + i && (b[last] == 0x20 || b[last] == 0x09) { last -= 1 }
+        let open = b[last] == 0x7B || b[last] == 0x5B || b[last] == 0x2C
+        let closes = b[s + i] == 0x7D || b[s + i] == 0x5D
+        let json = b[ps + i]
+        let jsonBefore = json == 0x7B || json == 0x5B || json == 0x20 || json == 0x09 || json == 0x7D || json == 0x5D
+            || json == 0x22 || json == 0x27
+        return jsonBefore && (open || closes) ? .prefixed(i) : .none
     }
 
     /// Text that can only continue something: indentation, a closing bracket, or a member
@@ -86,6 +101,16 @@ public enum LineShape {
         if c == 0x7D || c == 0x5D { return true }
         if c == 0x22 || c == 0x27 { return isMember(b, s, e) }
         return false
+    }
+
+    /// A member line at column 0 (`json.dumps(indent=0)`) continues only JSON left open.
+    @inline(__always)
+    static func leavesOpen(_ b: UnsafeRawBufferPointer, _ ps: Int, _ pe: Int) -> Bool {
+        var last = pe - 1
+        while last >= ps && (b[last] == 0x20 || b[last] == 0x09) { last -= 1 }
+        guard last >= ps else { return false }
+        let c = b[last]
+        return c == 0x7B || c == 0x5B || c == 0x2C
     }
 
     /// `"name"` (or `'name'`) of at most 256 bytes without escapes, then spaces and a colon.

@@ -53,6 +53,8 @@ final class FileReducer {
         var plan: StreamRulePlan
         var maxFindings: Int
         var captureSourceLines: Bool
+        /// The longest line read whole (`ChunkGeometry.maxLine`).
+        var maxLine: Int
         /// Records events for the timeline formats within this budget (`item`: the input's index).
         var events: EventBudget?
         var item = 0
@@ -84,6 +86,7 @@ final class FileReducer {
     private let site = SiteSource()
     private var recording = true
     private var lastByte: UInt8 = 0x0A
+    private var overlongCuts = 0
 
     init(config: Config) {
         self.config = config
@@ -103,6 +106,14 @@ final class FileReducer {
         }
         for r in chunk.messages { take(r, chunk, keys, buffer) }
         flushHeld(chunk, keys, buffer)
+        if chunk.overlongLine {
+            overlongCuts += 1
+            if overlongCuts == 1 {
+                result.notices.append(
+                    "\(config.path): a line longer than \(config.maxLine >> 20) MiB at line \(baseLine + chunk.newlines + 1) "
+                        + "is read in pieces; an object across a cut is reported as broken")
+            }
+        }
         baseLine += chunk.newlines
         result.newlines += chunk.newlines
         result.summary.bytes += chunk.bytes

@@ -71,6 +71,7 @@ public enum LintRunner {
         linter.geometry = settings.chunkGeometry
         linter.stdinName = settings.stdinName
         var (report, results) = linter.run(discovery)
+        for r in results { for n in r.notices where !settings.quiet { Console.error("qmp-lint: \(n)") } }
         for r in results where r.omittedFindings > 0 {
             Console.error("qmp-lint: \(r.summary.path): \(r.omittedFindings) further findings counted but not listed (at most \(settings.maxFindings) per input)")
         }

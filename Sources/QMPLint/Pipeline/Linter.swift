@@ -58,6 +58,21 @@ public struct Linter {
         return (report, results)
     }
 
+    /// Lints one input read from `source` (in memory, a pipe), reported as `path`: the same
+    /// chunks, reduction and result as a file of those bytes.
+    public func lint(_ source: any ByteSource, path: String) -> FileResult {
+        let run = Run(linter: self, plan: StreamRulePlan(rules: selector.rules), count: 1, stdinDisplay: path)
+        let input = Run.Input(path: path, display: path)
+        run.inputs[0] = input
+        run.readStream(0, input, ChunkReader(options: extraction), source: source)
+        return input.result ?? FileResult(path: path)
+    }
+
+    /// Lints bytes in memory as one input named `path`.
+    public func lint(bytes: [UInt8], path: String = "input.log") -> FileResult {
+        lint(MemorySource(bytes), path: path)
+    }
+
     /// Combines per-file results into one report.
     public static func assemble(_ results: [FileResult], schema: SchemaChoice) -> LintReport {
         var s = ReportSummary()
@@ -75,7 +90,7 @@ public struct Linter {
 }
 
 /// One run's shared state: the inputs, the task list, the reducers.
-private final class Run: @unchecked Sendable {
+final class Run: @unchecked Sendable {
     enum Task {
         /// Chunk `index` of input `file` (a regular file read with pread).
         case chunk(file: Int, index: Int)
@@ -142,7 +157,8 @@ private final class Run: @unchecked Sendable {
                                      allNames: plan.allNames)
         let reducer = FileReducer(config: FileReducer.Config(
             path: input.display, rules: validator.rules, plan: plan, maxFindings: linter.maxFindings,
-            captureSourceLines: linter.captureSourceLines, events: linter.eventBudget, item: index))
+            captureSourceLines: linter.captureSourceLines, maxLine: linter.geometry.maxLine, events: linter.eventBudget,
+            item: index))
         input.reducer = reducer
         reducer.schema = choice
     }
@@ -190,6 +206,7 @@ private final class Run: @unchecked Sendable {
         let b = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<got])
         var result = reader.read(b, from: 0, to: got, config: input.config!)
         result.readError = error
+        result.overlongLine = k + 2 < input.cuts.count && got > 0 && b[got - 1] != 0x0A
         let keys = result.keys
         input.lock.lock()
         input.ready[k] = (result, keys, buffer)
@@ -206,16 +223,20 @@ private final class Run: @unchecked Sendable {
     }
 
     /// Reads an input that streams (stdin, a pipe, a `.gz`): chunk by chunk, in order.
-    func readStream(_ index: Int, _ input: Input, _ reader: ChunkReader) {
+    func readStream(_ index: Int, _ input: Input, _ reader: ChunkReader, source given: (any ByteSource)? = nil) {
         var source: any ByteSource
-        do {
-            source = try InputOpener.open(input.path, stdinName: stdinDisplay)
-        } catch {
-            var r = FileResult(path: input.display)
-            r.summary.readError = "\(error)"
-            input.result = r
-            linter.progress?.fileDone()
-            return
+        if let given {
+            source = given
+        } else {
+            do {
+                source = try InputOpener.open(input.path, stdinName: stdinDisplay)
+            } catch {
+                var r = FileResult(path: input.display)
+                r.summary.readError = "\(error)"
+                input.result = r
+                linter.progress?.fileDone()
+                return
+            }
         }
         let g = linter.geometry
         var cap = max(Linter.headSize, 2 * g.size)
@@ -264,6 +285,7 @@ private final class Run: @unchecked Sendable {
             let from = previous - base, to = cut - base
             var result = reader.read(ro, from: from, to: to, config: input.config!)
             if cut == base + dataEnd { result.readError = readError }
+            result.overlongLine = cut < base + dataEnd && to > from && ro[to - 1] != 0x0A
             input.reducer!.reduce(result, keys: result.keys, buffer: ro)
             previous = cut
             if cut >= base + dataEnd && atEnd { break }
@@ -292,7 +314,8 @@ private final class Run: @unchecked Sendable {
         let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         var st = stat()
-        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { close(fd); return nil }
+        // Empty regular files include /proc and /sys files, whose size says nothing: streamed.
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_size > 0 else { close(fd); return nil }
         var magic: (UInt8, UInt8) = (0, 0)
         let n = withUnsafeMutableBytes(of: &magic) { Glibc.pread(fd, $0.baseAddress, 2, 0) }
         if n == 2 && magic.0 == 0x1F && magic.1 == 0x8B { close(fd); return nil }

@@ -53,7 +53,7 @@ func baselineReport(_ files: [(fixture: String, displayPath: String)]) throws ->
         }
         results.append(r)
     }
-    return Linter<FixedProvider<NameOnlyChecker>>.assemble(results, schema: SchemaChoice(name: "test", reason: "test"))
+    return Linter.assemble(results, schema: SchemaChoice(name: "test", reason: "test"))
 }
 
 func temporaryPath(_ name: String) -> String {

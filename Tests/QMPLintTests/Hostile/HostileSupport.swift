@@ -16,6 +16,8 @@ enum HostileMarkers {
             if b[i] == 0x65, b[i + 1] == 0x76, b[i + 2] == 0x65, b[i + 3] == 0x6E, b[i + 4] == 0x74 {
                 let q = b[i - 1]
                 if (q == 0x22 || q == 0x27) && b[i + 5] == q { n += 1 }
+                // Escaped in a JSON string: \"event\".
+                else if q == 0x22, i >= 2, b[i - 2] == 0x5C, b[i + 5] == 0x5C, i + 6 < b.count, b[i + 6] == 0x22 { n += 1 }
                 i += 5
             } else {
                 i += 1
@@ -26,7 +28,7 @@ enum HostileMarkers {
 
     static func virshRecords(_ b: UnsafeRawBufferPointer) -> Int {
         // A Regex holds its match data: one per call, as tests run in parallel.
-        let virsh = try! Regex(Dialect.virshPattern)
+        let virsh = try! Regex(VirshEventDialect.recordPattern)
         var n = 0
         var ls = 0
         while ls < b.count {
@@ -34,7 +36,8 @@ enum HostileMarkers {
             while le < b.count && b[le] != 0x0A { le += 1 }
             var ce = le
             if ce > ls && b[ce - 1] == 0x0D { ce -= 1 }
-            if ce - ls >= 6, (try? virsh.firstMatch(in: b, from: ls, to: ce, anchored: true)) != nil { n += 1 }
+            let ts = ls < ce && b[ls] == 0x0D ? ls + 1 : ls
+            if ce - ts >= 6, (try? virsh.firstMatch(in: b, from: ts, to: ce, anchored: true)) != nil { n += 1 }
             ls = le + 1
         }
         return n
@@ -43,19 +46,13 @@ enum HostileMarkers {
     static func count(_ bytes: [UInt8]) -> Int { bytes.withUnsafeBytes { count($0) } }
 }
 
-/// Runs extraction (names only, no schema) over bytes with the given buffer geometry.
-func lintBytes(_ bytes: [UInt8], bufferSize: Int = 1 << 16, maxBuffer: Int = 64 << 20, history: Int = 1 << 12) -> FileResult {
-    var options = FileLinter<FixedProvider<NameOnlyChecker>>.Options()
-    options.bufferSize = bufferSize
-    options.maxBuffer = maxBuffer
-    options.history = history
-    var linter = FileLinter(provider: FixedProvider { NameOnlyChecker() }, options: options)
-    var source: any ByteSource = MemorySource(bytes)
-    return linter.lint(&source, displayPath: "hostile.log")
+/// Runs extraction (no findings) over bytes cut into chunks of the given geometry.
+func lintBytes(_ bytes: [UInt8], geometry: ChunkGeometry = ChunkGeometry()) -> FileResult {
+    extractionLinter(geometry: geometry).lint(bytes: bytes, path: "hostile.log")
 }
 
 extension FileResult {
-    var markerTotal: Int { markers.values.reduce(0, +) }
+    var markerTotal: Int { markers.total }
 }
 
 /// The hostile tests' generator: the shared SplitMix64.

@@ -33,7 +33,7 @@ struct AnswerKeyTests {
         s.format = "json"
         s.output = dir.appendingPathComponent("report.json").path
         s.jobs = jobs
-        s.splitThreshold = split
+        s.chunkGeometry = ChunkGeometry(size: split)
         s.progress = false
         // Every rule on: the stateful rules' warnings on the generator's random event order
         // (job statuses, STOP/RESUME, rate-limited events) add no error-level finding.

@@ -27,7 +27,7 @@ import Testing
         s.paths = [path]
         s.format = "json"
         s.jobs = jobs
-        s.splitThreshold = 4096
+        s.chunkGeometry = ChunkGeometry(size: 4096)
         s.maxFindings = limit
         s.progress = false
         s.output = dir.appendingPathComponent("r-\(jobs)-\(limit).json").path

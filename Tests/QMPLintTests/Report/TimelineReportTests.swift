@@ -17,11 +17,9 @@ enum TimelineRun {
     static func report(
         _ paths: [String], jobs: Int, split: Int = 8 << 20, budget: EventBudget? = EventBudget()
     ) -> LintReport {
-        let provider = SchemaSelectingProvider(fixed: nil)
-        var options = FileLinter<SchemaSelectingProvider>.Options()
-        options.eventBudget = budget
-        var linter = Linter(jobs: jobs, schema: provider.defaultChoice, fileOptions: options, provider: provider)
-        linter.splitThreshold = split
+        var linter = Linter(jobs: jobs, selector: SchemaSelectingProvider(fixed: nil))
+        linter.eventBudget = budget
+        linter.geometry = ChunkGeometry(size: split)
         return linter.run(InputDiscovery().discover(paths)).report
     }
 
@@ -39,7 +37,7 @@ enum TimelineRun {
             ($0.element, dir.appendingPathComponent("\($0.offset + 1)").path)
         }
         s.jobs = jobs
-        s.splitThreshold = split
+        s.chunkGeometry = ChunkGeometry(size: split)
         s.maxTimelineEvents = cap
         s.progress = false
         s.quiet = true

@@ -8,7 +8,7 @@ extension SchemaReaders {
     @Suite("validation against read schemas")
     struct ReaderValidationTests {
         /// Findings for one event given as JSON text.
-        static func findings(_ text: String, _ validator: EventValidator) -> [RawFinding] {
+        static func findings(_ text: String, _ validator: MessageValidator) -> [RawFinding] {
             var tape = JSONTape()
             var findings: [RawFinding] = []
             var bytes = text
@@ -17,7 +17,7 @@ extension SchemaReaders {
                     Issue.record("test event is not JSON: \(text)")
                     return
                 }
-                _ = validator.validate(envelope: 0, in: tape, into: &findings)
+                _ = validator.validate(event: 0, in: tape, into: &findings)
             }
             return findings
         }
@@ -26,7 +26,7 @@ extension SchemaReaders {
 
         @Test(.enabled(if: SchemaReaderPaths.capsAvailable, "../shared/corpus/transcripts/libvirt-caps is absent"))
         func shutdownAgainstQemu91Introspection() throws {
-            let v = EventValidator(schema: try IntrospectionReader.read(path: SchemaReaderPaths.caps("caps_9.1.0_x86_64.replies")))
+            let v = MessageValidator(schema: try IntrospectionReader.read(path: SchemaReaderPaths.caps("caps_9.1.0_x86_64.replies")))
             let good = "{\"event\": \"SHUTDOWN\", \"data\": {\"guest\": true, \"reason\": \"guest-shutdown\"}, \(Self.timestamp)}"
             #expect(Self.findings(good, v).isEmpty)
 
@@ -48,8 +48,8 @@ extension SchemaReaders {
         @Test(.enabled(if: SchemaReaderPaths.seedAvailable && SchemaReaderPaths.docsAvailable,
                        "../shared/seed or ../shared/corpus/docs is absent"))
         func seedAndQemuDocDisagreeOnOneMember() throws {
-            let seed = EventValidator(schema: try TextDocSchemaReader.read(path: SchemaReaderPaths.seed))
-            let qemu = EventValidator(schema: try TextDocSchemaReader.read(path: SchemaReaderPaths.doc("qmp-events-2.1.0.txt")))
+            let seed = MessageValidator(schema: try TextDocSchemaReader.read(path: SchemaReaderPaths.seed))
+            let qemu = MessageValidator(schema: try TextDocSchemaReader.read(path: SchemaReaderPaths.doc("qmp-events-2.1.0.txt")))
             let asSeed = "{\"event\": \"QUORUM_FAILURE\", \"data\": {\"reference\": \"usr1\", \"sector-num\": 345435, \"sector-count\": 5}, \(Self.timestamp)}"
             let asQemu = "{\"event\": \"QUORUM_FAILURE\", \"data\": {\"reference\": \"usr1\", \"sector-num\": 345435, \"sectors-count\": 5}, \(Self.timestamp)}"
             #expect(Self.findings(asSeed, seed).isEmpty)
@@ -61,7 +61,7 @@ extension SchemaReaders {
         /// Text-doc types: a json-string member given a number is a type mismatch; an untyped
         /// member takes anything; an optional one may be left out.
         @Test func textDocTypesValidate() throws {
-            let v = EventValidator(schema: try TextDocSchemaReader.read(path: SchemaReaderPaths.fixture("textdoc-shapes.txt")))
+            let v = MessageValidator(schema: try TextDocSchemaReader.read(path: SchemaReaderPaths.fixture("textdoc-shapes.txt")))
             let ok = "{\"event\": \"LAMP_ON\", \"data\": {\"lamp\": \"hall\", \"note\": [1], \"colour\": \"warm\"}, \(Self.timestamp)}"
             #expect(Self.findings(ok, v).isEmpty)
             let wrong = "{\"event\": \"LAMP_ON\", \"data\": {\"lamp\": 3, \"note\": null, \"colour\": \"warm\"}, \(Self.timestamp)}"

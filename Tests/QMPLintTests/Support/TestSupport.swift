@@ -14,55 +14,23 @@ enum TestPaths {
     static func sharedPath(_ rel: String) -> String { shared.appendingPathComponent(rel).path }
 }
 
-/// A checker that only names events: extraction tests count what was found, not findings.
-struct NameOnlyChecker: EventChecker {
-    mutating func check(_ event: ExtractedEvent, tape: JSONTape, findings: inout [RawFinding]) -> String? {
-        switch event.envelope {
-        case .json(let root):
-            return tape.member(root, "event").map { tape.string($0) }
-        case .record(let name, _, _, _):
-            return name
-        }
-    }
-}
-
-/// Hands out one fixed checker.
-struct FixedProvider<C: EventChecker>: CheckerProvider, @unchecked Sendable {
-    let make: () -> C
-    func checker(path: String, head: UnsafeRawBufferPointer) -> (C, SchemaChoice) {
-        (make(), SchemaChoice(name: "test", reason: "test"))
-    }
+/// A linter that finds and counts messages but makes no finding: extraction tests count what
+/// was found.
+func extractionLinter(geometry: ChunkGeometry = ChunkGeometry(), recordEvents: Bool = false) -> Linter {
+    // Extraction's own findings stay on: malformed text and unparsed event text.
+    let all = Set(RuleCatalog.ids).subtracting(["malformed-json", "unparsed-event-text"])
+    var linter = Linter(jobs: 1, selector: SchemaSelectingProvider(fixed: nil, rules: RuleSet(disabled: all)))
+    linter.geometry = geometry
+    if recordEvents { linter.eventBudget = EventBudget(cap: 1 << 30) }
+    return linter
 }
 
 /// Runs extraction over text and returns what one file would report.
-func extract(_ text: String, bufferSize: Int = 1 << 16, history: Int = 1 << 12) -> FileResult {
-    var options = FileLinter<FixedProvider<NameOnlyChecker>>.Options()
-    options.bufferSize = bufferSize
-    options.history = history
-    var linter = FileLinter(provider: FixedProvider { NameOnlyChecker() }, options: options)
-    var source: any ByteSource = MemorySource(text)
-    return linter.lint(&source, displayPath: "test.log")
+func extract(_ text: String, geometry: ChunkGeometry = ChunkGeometry()) -> FileResult {
+    extractionLinter(geometry: geometry).lint(bytes: Array(text.utf8), path: "test.log")
 }
 
-/// Events found, as (line, name) in order, by recording checker.
-struct RecordingChecker: EventChecker {
-    final class Box: @unchecked Sendable { var events: [(start: Int, name: String, dialect: Dialect.ID)] = [] }
-    let box = Box()
-    mutating func check(_ event: ExtractedEvent, tape: JSONTape, findings: inout [RawFinding]) -> String? {
-        var c = NameOnlyChecker()
-        let name = c.check(event, tape: tape, findings: &findings) ?? "?"
-        box.events.append((event.start, name, event.dialect))
-        return name
-    }
-}
-
-func extractNames(_ text: String, bufferSize: Int = 1 << 16) -> [String] {
-    let checker = RecordingChecker()
-    var options = FileLinter<FixedProvider<RecordingChecker>>.Options()
-    options.bufferSize = bufferSize
-    options.history = 1 << 10
-    var linter = FileLinter(provider: FixedProvider { checker }, options: options)
-    var source: any ByteSource = MemorySource(text)
-    _ = linter.lint(&source, displayPath: "t")
-    return checker.box.events.map(\.name)
+/// The names of the events found, in text order.
+func extractNames(_ text: String, geometry: ChunkGeometry = ChunkGeometry()) -> [String] {
+    extractionLinter(geometry: geometry, recordEvents: true).lint(bytes: Array(text.utf8), path: "t").timeline.map(\.name)
 }

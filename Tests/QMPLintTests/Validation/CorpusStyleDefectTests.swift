@@ -43,13 +43,13 @@ import Testing
     @Test(arguments: defects.indices)
     func exactlyOneErrorOfTheDefectsRule(i: Int) throws {
         let (kind, line) = Self.defects[i]
-        let c = try #require(check(line, EventValidator(schema: TestSchemas.qemu)), "does not parse: \(line)")
+        let c = try #require(check(line, MessageValidator(schema: TestSchemas.qemu)), "does not parse: \(line)")
         #expect(c.errors.map(\.rule) == [kind], "\(line): \(c.findings)")
         #expect(c.event.hasError)
     }
 
     @Test func malformedJSONIsAParseError() {
         let cut = "{\(Self.t)\"event\": \"BLOCK_JOB_READY\", \"data\": {\"type\": \"mirror\", \"device\": \"copy-v"
-        #expect(check(cut, EventValidator(schema: TestSchemas.qemu)) == nil)
+        #expect(check(cut, MessageValidator(schema: TestSchemas.qemu)) == nil)
     }
 }

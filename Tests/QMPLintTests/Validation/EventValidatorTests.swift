@@ -6,8 +6,8 @@ private func ev(_ name: String, _ data: String? = nil) -> String {
     "{\(ts), \"event\": \"\(name)\"" + (data.map { ", \"data\": \($0)" } ?? "") + "}"
 }
 
-@Suite struct ValidationEventValidatorTests {
-    let v = EventValidator(schema: TestSchemas.qemu)
+@Suite struct ValidationMessageValidatorTests {
+    let v = MessageValidator(schema: TestSchemas.qemu)
 
     // MARK: well-formed events
 
@@ -47,16 +47,16 @@ private func ev(_ name: String, _ data: String? = nil) -> String {
         let c = try #require(check(line, v))
         #expect(c.findings.isEmpty, "\(c.findings)")
         #expect(!c.event.hasError)
-        #expect(c.event.eventIndex != nil)
-        #expect(c.event.name == v.eventNames[c.event.eventIndex!])
+        #expect(c.event.definition != nil)
+        #expect(c.event.name == v.eventNames[c.event.definition!])
     }
 
     @Test func eventNameIsInterned() throws {
         let c = try #require(check(ev("STOP"), v))
         #expect(c.event.name == "STOP")
-        #expect(v.eventNames[c.event.eventIndex!] == "STOP")
+        #expect(v.eventNames[c.event.definition!] == "STOP")
         let u = try #require(check(ev("GUEST_REBOOTED"), v))
-        #expect(u.event.eventIndex == nil && u.event.name == "GUEST_REBOOTED" && u.event.hasError)
+        #expect(u.event.definition == nil && u.event.name == "GUEST_REBOOTED" && u.event.hasError)
     }
 
     // MARK: pointers and offsets
@@ -326,18 +326,18 @@ private func ev(_ name: String, _ data: String? = nil) -> String {
 
     @Test func severityOverridesAndDisabledRules() throws {
         let line = ev("QUORUM_FAILURE", #"{"reference": "usr1", "sector-num": 345435, "sector-count": 5}"#)
-        let strict = EventValidator(schema: TestSchemas.qemu, severities: ["unexpected-member": .error])
+        let strict = MessageValidator(schema: TestSchemas.qemu, rules: RuleSet(severities: ["unexpected-member": .error]))
         let c1 = try #require(check(line, strict))
         #expect(c1.errors.count == 2)
-        #expect(strict.severity(of: "unexpected-member") == .error)
-        #expect(strict.severity(of: "malformed-json") == .error && strict.isEnabled("malformed-json"))
-        let quiet = EventValidator(schema: TestSchemas.qemu, severities: ["missing-member": .warning],
-                                   disabled: ["unexpected-member"])
+        #expect(strict.rules.severity(of: "unexpected-member") == .error)
+        #expect(strict.rules.severity(of: "malformed-json") == .error)
+        let quiet = MessageValidator(schema: TestSchemas.qemu, rules: RuleSet(severities: ["missing-member": .warning], disabled: ["unexpected-member"]))
         let c2 = try #require(check(line, quiet))
         #expect(c2.rules == ["missing-member"] && c2.findings[0].severity == .warning)
         #expect(!c2.event.hasError)
-        #expect(!quiet.isEnabled("unexpected-member") && quiet.isEnabled("missing-member") && !quiet.isEnabled("nope"))
-        let off = EventValidator(schema: TestSchemas.qemu, disabled: ["type-mismatch"])
+        #expect(quiet.rules.severity(of: "unexpected-member") == nil && quiet.rules.severity(of: "missing-member") != nil
+            && quiet.rules.severity(of: "nope") == nil)
+        let off = MessageValidator(schema: TestSchemas.qemu, rules: RuleSet(disabled: ["type-mismatch"]))
         // A disabled rule still makes an alternative fail to match.
         let c3 = try #require(check(ev("X_TYPES", #"{"ioc": 1.5, "u8": 300}"#), off))
         #expect(c3.rules == ["integer-range"])
@@ -356,7 +356,7 @@ private func ev(_ name: String, _ data: String? = nil) -> String {
                 }
             }
             var findings: [RawFinding] = []
-            let e = v.validate(name: name, nameOffset: 6, data: details == nil ? nil : 0, timestamp: t,
+            let e = v.validate(virshEvent: name, nameOffset: 6, data: details == nil ? nil : 0, timestamp: t,
                                in: tape, into: &findings)
             return Checked(event: e, findings: findings)
         }
@@ -375,9 +375,9 @@ private func ev(_ name: String, _ data: String? = nil) -> String {
         let nested = virsh("ACPI_DEVICE_OST", #"{"info":{"slot":"1","slot-type":"DIMM","source":1}}"#, ok)
         #expect(nested.rules == ["missing-member"] && nested.findings[0].pointer == "/data/info/status")
         let u = virsh("Stop", nil, ok)
-        #expect(u.rules == ["unknown-event"] && u.event.eventIndex == nil && u.event.name == "Stop")
+        #expect(u.rules == ["unknown-event"] && u.event.definition == nil && u.event.name == "Stop")
         let k = virsh("JOB_STATUS_CHANGE", #"{"id":"j","status":"running"}"#, ok)
-        #expect(k.event.name == "JOB_STATUS_CHANGE" && k.event.eventIndex != nil && !k.event.hasError)
+        #expect(k.event.name == "JOB_STATUS_CHANGE" && k.event.definition != nil && !k.event.hasError)
         #expect(virsh("BALLOON_CHANGE", #"{"actual":1,"actual":2}"#, ok).rules == ["duplicate-key"])
     }
 }

@@ -20,7 +20,7 @@ enum StreamLint {
         s.format = "json"
         s.output = out
         s.jobs = jobs
-        s.splitThreshold = split
+        s.chunkGeometry = ChunkGeometry(size: split)
         s.progress = false
         s.disabledRules = disabled
         _ = LintRunner.run(s)
@@ -40,29 +40,6 @@ enum StreamLint {
         return try run([path])
     }
 
-    static let statefulIDs = RuleID.allCases.filter(\.isStateful).map(\.id)
-}
-
-@Suite struct StreamRuleExampleTests {
-    @Test(arguments: StreamLint.statefulIDs)
-    func triggeringExamplesFire(id: String) throws {
-        let rule = try #require(RuleCatalog.rule(id: id))
-        for example in rule.triggering {
-            let r = try StreamLint.run(text: example + "\n")
-            #expect(!r.of(id).isEmpty, "\(id) did not fire on \(example): \(r.findings.map { $0["rule"] ?? "" })")
-        }
-    }
-
-    @Test(arguments: StreamLint.statefulIDs)
-    func nonTriggeringExamplesDoNotFire(id: String) throws {
-        let rule = try #require(RuleCatalog.rule(id: id))
-        for example in rule.nonTriggering {
-            let r = try StreamLint.run(text: example + "\n")
-            #expect(r.of(id).isEmpty, "\(id) fired on \(example): \(r.of(id))")
-            #expect(
-                r.findings.allSatisfy { $0["severity"] as? String != "error" }, "errors on \(example): \(r.findings)")
-        }
-    }
 }
 
 @Suite struct StreamRuleTests {
@@ -233,7 +210,7 @@ struct StreamCorpusTests {
     @Test(arguments: directories)
     func noStatefulFindings(_ dir: String) throws {
         let r = try StreamLint.run([TestPaths.sharedPath("corpus/transcripts/" + dir)])
-        for id in StreamLint.statefulIDs {
+        for id in RuleRegistry.streamRules.map { $0.description.id } {
             #expect(
                 r.of(id).isEmpty,
                 "\(id) on \(dir): \(r.of(id).map { "\($0["file"] ?? ""):\($0["line"] ?? "") \($0["message"] ?? "")" })")
@@ -309,7 +286,7 @@ struct StreamCorpusTests {
 
     static func compare(_ path: String) throws {
         let one = try StreamLint.run([path], jobs: 1)
-        #expect(StreamLint.statefulIDs.contains { !one.of($0).isEmpty }, "the input exercises the stateful rules")
+        #expect(RuleRegistry.streamRules.map { $0.description.id }.contains { !one.of($0).isEmpty }, "the input exercises the stateful rules")
         for (jobs, split) in [(2, 8 << 20), (2, 50_000), (5, 50_000), (7, 20_000)] {
             let other = try StreamLint.run([path], jobs: jobs, split: split)
             #expect(other.bytes == one.bytes, "--jobs \(jobs), split at \(split) bytes: reports differ")

@@ -196,7 +196,7 @@ enum TestSchemas {
 
 /// One event line parsed (lenient) and validated.
 struct Checked {
-    var event: ValidatedEvent
+    var event: MessageVerdict
     var findings: [RawFinding]
     var rules: [String] { findings.map(\.rule) }
     var errors: [RawFinding] { findings.filter { $0.severity == .error } }
@@ -204,13 +204,13 @@ struct Checked {
 }
 
 /// Parses `line` with `JSONParser.parseValue(.lenient)`; nil when it does not parse.
-func check(_ line: String, _ v: EventValidator) -> Checked? {
+func check(_ line: String, _ v: MessageValidator) -> Checked? {
     let bytes = Array(line.utf8)
     return bytes.withUnsafeBytes { buf -> Checked? in
         var tape = JSONTape()
         guard case .success = JSONParser.parseValue(buf, from: 0, options: .lenient, into: &tape) else { return nil }
         var findings: [RawFinding] = []
-        let e = v.validate(envelope: 0, in: tape, into: &findings)
+        let e = v.validate(event: 0, in: tape, into: &findings)
         return Checked(event: e, findings: findings)
     }
 }

@@ -11,7 +11,7 @@ public struct BlockJobStatusRule: StreamRule {
             + "that (READY after `waiting`, anything after `concluded` or `null`) is out of order. Transcripts "
             + "often leave status changes out, so an earlier status is not flagged.",
         triggering: [
-            #"{"timestamp": {"seconds": 1700000000, "microseconds": 1}, "event": "JOB_STATUS_CHANGE", "data": {"status": "concluded", "id": "drive0"}} {"timestamp": {"seconds": 1700000000, "microseconds": 2}, "event": "BLOCK_JOB_COMPLETED", "data": {"device": "drive0", "len": 1048576, "offset": 1048576, "speed": 0, "type": "mirror"}}"#,
+            #"{"timestamp": {"seconds": 1700000000, "microseconds": 1}, "event": "JOB_STATUS_CHANGE", "data": {"status": "concluded", "id": "drive0"}} ↓{"timestamp": {"seconds": 1700000000, "microseconds": 2}, "event": "BLOCK_JOB_COMPLETED", "data": {"device": "drive0", "len": 1048576, "offset": 1048576, "speed": 0, "type": "mirror"}}"#,
         ],
         nonTriggering: [
             #"{"timestamp": {"seconds": 1700000000, "microseconds": 1}, "event": "JOB_STATUS_CHANGE", "data": {"status": "pending", "id": "drive0"}} {"timestamp": {"seconds": 1700000000, "microseconds": 2}, "event": "BLOCK_JOB_COMPLETED", "data": {"device": "drive0", "len": 1048576, "offset": 1048576, "speed": 0, "type": "mirror"}}"#,

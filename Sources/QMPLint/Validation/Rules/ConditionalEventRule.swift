@@ -8,7 +8,7 @@ public enum ConditionalEventRule: MessageRule {
         rationale: "Events under a QAPI `if` (e.g. CONFIG_SPICE, a target) are compiled out of other builds; "
             + "a log containing one tells which build produced it, and a client cannot expect it everywhere.",
         triggering: [
-            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "SPICE_INITIALIZED", "data": {"server": {"auth": "spice", "port": "5901", "family": "ipv4", "host": "127.0.0.1"}, "client": {"port": "56890", "family": "ipv4", "channel-type": 3, "connection-id": 1804289383, "host": "127.0.0.1", "channel-id": 0, "tls": true}}}"#,
+            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": ↓"SPICE_INITIALIZED", "data": {"server": {"auth": "spice", "port": "5901", "family": "ipv4", "host": "127.0.0.1"}, "client": {"port": "56890", "family": "ipv4", "channel-type": 3, "connection-id": 1804289383, "host": "127.0.0.1", "channel-id": 0, "tls": true}}}"#,
         ],
         nonTriggering: [
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "STOP"}"#,

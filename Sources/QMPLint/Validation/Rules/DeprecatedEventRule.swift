@@ -8,7 +8,7 @@ public enum DeprecatedEventRule: MessageRule {
             + "deprecated in 6.2 for DEVICE_UNPLUG_GUEST_ERROR, was removed in 9.1); clients relying on it "
             + "must move to the replacement. (The examples assume a QEMU 6.2 to 9.0 schema.)",
         triggering: [
-            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "MEM_UNPLUG_ERROR", "data": {"device": "dimm1", "msg": "acpi: device unplug for unsupported device"}}"#,
+            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": ↓"MEM_UNPLUG_ERROR", "data": {"device": "dimm1", "msg": "acpi: device unplug for unsupported device"}}"#,
         ],
         nonTriggering: [
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "DEVICE_UNPLUG_GUEST_ERROR", "data": {"device": "dimm1", "path": "/machine/peripheral/dimm1"}}"#,

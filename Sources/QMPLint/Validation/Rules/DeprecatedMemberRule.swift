@@ -8,7 +8,7 @@ public enum DeprecatedMemberRule: MessageRule {
             + "it will break then. (No event member of QEMU 10.2 is deprecated; the examples assume a schema "
             + "that deprecates DEVICE_DELETED's device in favour of path.)",
         triggering: [
-            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "DEVICE_DELETED", "data": {"device": "net1", "path": "/machine/peripheral/net1"}}"#,
+            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "DEVICE_DELETED", "data": {"device": ↓"net1", "path": "/machine/peripheral/net1"}}"#,
         ],
         nonTriggering: [
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "DEVICE_DELETED", "data": {"path": "/machine/peripheral/net1"}}"#,

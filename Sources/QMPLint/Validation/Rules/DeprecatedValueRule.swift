@@ -8,7 +8,7 @@ public enum DeprecatedValueRule: MessageRule {
             + "that depend on it will then see a different value. (No enum value used by QEMU 10.2 events is "
             + "deprecated; the examples assume a schema that deprecates MigrationStatus value colo.)",
         triggering: [
-            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "MIGRATION", "data": {"status": "colo"}}"#,
+            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "MIGRATION", "data": {"status": ↓"colo"}}"#,
         ],
         nonTriggering: [
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "MIGRATION", "data": {"status": "completed"}}"#,

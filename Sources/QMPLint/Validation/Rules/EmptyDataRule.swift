@@ -8,7 +8,7 @@ public enum EmptyDataRule: MessageRule {
             + "`data` on STOP, RESUME or POWERDOWN was written by something other than QEMU (a test, a proxy, "
             + "a hand-edited log). (Members present there are reported as unexpected-member.)",
         triggering: [
-            #"{"timestamp": {"seconds": 1709288601, "microseconds": 18544}, "event": "STOP", "data": {}}"#,
+            #"{"timestamp": {"seconds": 1709288601, "microseconds": 18544}, "event": "STOP", "data": ↓{}}"#,
         ],
         nonTriggering: [
             #"{"timestamp": {"seconds": 1709288601, "microseconds": 18544}, "event": "STOP"}"#,

@@ -8,8 +8,8 @@ public enum EnumValueRule: MessageRule {
             + "string is a typo, a value from another QEMU version, or a hand-written event, and clients "
             + "that map the value to their own enum fail.",
         triggering: [
-            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "JOB_STATUS_CHANGE", "data": {"id": "commit-vda", "status": "finished"}}"#,
-            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "BLOCK_JOB_READY", "data": {"type": "Mirror", "device": "copy-vdb", "len": 10737418240, "offset": 10737418240, "speed": 0}}"#,
+            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "JOB_STATUS_CHANGE", "data": {"id": "commit-vda", "status": ↓"finished"}}"#,
+            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "BLOCK_JOB_READY", "data": {"type": ↓"Mirror", "device": "copy-vdb", "len": 10737418240, "offset": 10737418240, "speed": 0}}"#,
         ],
         nonTriggering: [
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "JOB_STATUS_CHANGE", "data": {"id": "commit-vda", "status": "null"}}"#,

@@ -9,8 +9,8 @@ public enum FilteredTimestampRule: MessageRule {
             + "output is stable; such transcripts are not wire data, so the timestamp is reported as unchecked "
             + "rather than as malformed.",
         triggering: [
-            #"{"timestamp": {"seconds": "SECS", "microseconds": "USECS"}, "event": "STOP"}"#,
-            #"{"timestamp": {"seconds":  TIMESTAMP, "microseconds":  TIMESTAMP}, "event": "STOP"}"#,
+            #"{"timestamp": ↓{"seconds": "SECS", "microseconds": "USECS"}, "event": "STOP"}"#,
+            #"{"timestamp": ↓{"seconds":  TIMESTAMP, "microseconds":  TIMESTAMP}, "event": "STOP"}"#,
         ],
         nonTriggering: [
             #"{"timestamp": {"seconds": 1709288601, "microseconds": 18544}, "event": "STOP"}"#,

@@ -9,9 +9,9 @@ public enum IntegerRangeRule: MessageRule {
             + "never send a value outside that range; such a value was altered, or is read with a lossy "
             + "parser (doubles round integers above 2^53).",
         triggering: [
-            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "GUEST_PANICKED", "data": {"action": "pause", "info": {"type": "hyper-v", "arg1": 18446744073709551616, "arg2": 0, "arg3": 0, "arg4": 0, "arg5": 0}}}"#,
-            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "GUEST_PANICKED", "data": {"action": "pause", "info": {"type": "s390", "core": -1, "psw-mask": 0, "psw-addr": 0, "reason": "disabled-wait"}}}"#,
-            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "BALLOON_CHANGE", "data": {"actual": 9223372036854775808}}"#,
+            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "GUEST_PANICKED", "data": {"action": "pause", "info": {"type": "hyper-v", "arg1": ↓18446744073709551616, "arg2": 0, "arg3": 0, "arg4": 0, "arg5": 0}}}"#,
+            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "GUEST_PANICKED", "data": {"action": "pause", "info": {"type": "s390", "core": ↓-1, "psw-mask": 0, "psw-addr": 0, "reason": "disabled-wait"}}}"#,
+            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "BALLOON_CHANGE", "data": {"actual": ↓9223372036854775808}}"#,
         ],
         nonTriggering: [
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "GUEST_PANICKED", "data": {"action": "pause", "info": {"type": "hyper-v", "arg1": 18446744073709551615, "arg2": 0, "arg3": 0, "arg4": 0, "arg5": 0}}}"#,

@@ -19,7 +19,7 @@ public struct JobTransitionRule: StreamRule {
             + "A warning unless configured as an error (`severity: {job-transition: error}`): logs made up for "
             + "tests, such as generated benchmark corpora, draw job statuses at random.",
         triggering: [
-            #"{"timestamp": {"seconds": 1700000000, "microseconds": 1}, "event": "JOB_STATUS_CHANGE", "data": {"status": "running", "id": "job0"}} {"timestamp": {"seconds": 1700000000, "microseconds": 2}, "event": "JOB_STATUS_CHANGE", "data": {"status": "concluded", "id": "job0"}}"#,
+            #"{"timestamp": {"seconds": 1700000000, "microseconds": 1}, "event": "JOB_STATUS_CHANGE", "data": {"status": "running", "id": "job0"}} ↓{"timestamp": {"seconds": 1700000000, "microseconds": 2}, "event": "JOB_STATUS_CHANGE", "data": {"status": "concluded", "id": "job0"}}"#,
         ],
         nonTriggering: [
             #"{"timestamp": {"seconds": 1700000000, "microseconds": 1}, "event": "JOB_STATUS_CHANGE", "data": {"status": "running", "id": "job0"}} {"timestamp": {"seconds": 1700000000, "microseconds": 2}, "event": "JOB_STATUS_CHANGE", "data": {"status": "aborting", "id": "job0"}} {"timestamp": {"seconds": 1700000000, "microseconds": 3}, "event": "JOB_STATUS_CHANGE", "data": {"status": "concluded", "id": "job0"}}"#,

@@ -9,8 +9,8 @@ public enum MalformedJSONRule: Rule {
         rationale: "QEMU serialises every event as one complete JSON object; text cut mid-object or "
             + "with a syntax error means the log was truncated or corrupted, and no QMP client could read it.",
         triggering: [
-            #"{"timestamp": {"seconds": 1709288573, "microseconds": 12388}, "event": "BLOCK_JOB_COMPLETED", "data": {"type": "mirror", "dev"#,
-            #"{"timestamp": {"seconds": 1709288601, "microseconds": 18544}, "event": "RTC_CHANGE", "data": {"offset": 78, "qom-path": "/machine/unattached/device[9]""#,
+            #"{"timestamp": {"seconds": 1709288573, "microseconds": 12388}, "event": "BLOCK_JOB_COMPLETED", "data": {"type": "mirror", "dev↓"#,
+            #"{"timestamp": {"seconds": 1709288601, "microseconds": 18544}, "event": "RTC_CHANGE", "data": {"offset": 78, "qom-path": "/machine/unattached/device[9]"↓"#,
         ],
         nonTriggering: [
             #"{"timestamp": {"seconds": 1709288601, "microseconds": 18544}, "event": "RTC_CHANGE", "data": {"offset": 78, "qom-path": "/machine/unattached/device[9]"}}"#,

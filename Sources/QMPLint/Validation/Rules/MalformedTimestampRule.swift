@@ -9,11 +9,11 @@ public enum MalformedTimestampRule: MessageRule {
             + "`seconds` and `microseconds` (0 to 999999), or -1/-1 when the clock is unavailable; "
             + "anything else was altered after QEMU sent it and breaks clients that sort or diff events by time.",
         triggering: [
-            #"{"timestamp": {"seconds": 1709288601, "microseconds": 1018544}, "event": "STOP"}"#,
-            #"{"timestamp": {"seconds": "1709288601", "microseconds": 18544}, "event": "STOP"}"#,
-            #"{"timestamp": 1709288601.018544, "event": "STOP"}"#,
-            #"{"timestamp": {"seconds": 1709288601, "microseconds": 18544, "nanoseconds": 0}, "event": "STOP"}"#,
-            #"{"timestamp": {"seconds": 1709288601}, "event": "STOP"}"#,
+            #"{"timestamp": {"seconds": 1709288601, "microseconds": ↓1018544}, "event": "STOP"}"#,
+            #"{"timestamp": {"seconds": ↓"1709288601", "microseconds": 18544}, "event": "STOP"}"#,
+            #"{"timestamp": ↓1709288601.018544, "event": "STOP"}"#,
+            #"{"timestamp": {"seconds": 1709288601, "microseconds": 18544, ↓"nanoseconds": 0}, "event": "STOP"}"#,
+            #"{"timestamp": ↓{"seconds": 1709288601}, "event": "STOP"}"#,
         ],
         nonTriggering: [
             #"{"timestamp": {"seconds": 1709288601, "microseconds": 18544}, "event": "STOP"}"#,

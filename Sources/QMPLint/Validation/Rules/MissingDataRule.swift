@@ -7,8 +7,8 @@ public enum MissingDataRule: MessageRule {
         rationale: "QEMU always sends `data` for an event whose schema has members, and required members "
             + "are always in it; an event without `data` lost its payload, so clients cannot act on it.",
         triggering: [
-            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "BALLOON_CHANGE"}"#,
-            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "SHUTDOWN"}"#,
+            #"↓{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "BALLOON_CHANGE"}"#,
+            #"↓{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "SHUTDOWN"}"#,
         ],
         nonTriggering: [
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "BALLOON_CHANGE", "data": {"actual": 3897556992}}"#,

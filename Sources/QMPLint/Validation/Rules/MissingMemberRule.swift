@@ -9,9 +9,9 @@ public enum MissingMemberRule: MessageRule {
             + "every struct in it; an absent one means the event was produced by something else or was edited, "
             + "and a client reading the member fails.",
         triggering: [
-            #"{"timestamp": {"seconds": 1709288602, "microseconds": 4417}, "event": "ACPI_DEVICE_OST", "data": {"info": {"device": "dimm3", "slot-type": "DIMM", "source": 1, "status": 0}}}"#,
-            #"{"timestamp": {"seconds": 1344522075, "microseconds": 745528}, "event": "QUORUM_FAILURE", "data": {"reference": "usr1", "sector-num": 345435, "sector-count": 5}}"#,
-            #"{"timestamp": {"seconds": 1709288602, "microseconds": 4417}, "event": "SHUTDOWN", "data": {}}"#,
+            #"{"timestamp": {"seconds": 1709288602, "microseconds": 4417}, "event": "ACPI_DEVICE_OST", "data": {"info": ↓{"device": "dimm3", "slot-type": "DIMM", "source": 1, "status": 0}}}"#,
+            #"{"timestamp": {"seconds": 1344522075, "microseconds": 745528}, "event": "QUORUM_FAILURE", "data": ↓{"reference": "usr1", "sector-num": 345435, "sector-count": 5}}"#,
+            #"{"timestamp": {"seconds": 1709288602, "microseconds": 4417}, "event": "SHUTDOWN", "data": ↓↓{}}"#,
         ],
         nonTriggering: [
             #"{"timestamp": {"seconds": 1709288602, "microseconds": 4417}, "event": "ACPI_DEVICE_OST", "data": {"info": {"device": "dimm3", "slot": "3", "slot-type": "DIMM", "source": 1, "status": 0}}}"#,

@@ -8,8 +8,8 @@ public enum MissingTimestampRule: MessageRule {
             + "(with -1/-1 when the host clock fails); an event without one was not produced by QEMU as logged. "
             + "virsh shows a missing timestamp as `at -1.000000`, libvirt's default.",
         triggering: [
-            #"{"event": "STOP"}"#,
-            #"{"event": "BALLOON_CHANGE", "data": {"actual": 944766976}}"#,
+            #"↓{"event": "STOP"}"#,
+            #"↓{"event": "BALLOON_CHANGE", "data": {"actual": 944766976}}"#,
         ],
         nonTriggering: [
             #"{"timestamp": {"seconds": 1709288601, "microseconds": 18544}, "event": "STOP"}"#,

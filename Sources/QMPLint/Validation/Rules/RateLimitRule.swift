@@ -11,7 +11,7 @@ public struct RateLimitRule: StreamRule {
             + "keeps the time it was created, so two in a row may be less than a second apart, but three within "
             + "one second cannot come from one QEMU monitor.",
         triggering: [
-            #"{"timestamp": {"seconds": 1700000000, "microseconds": 100}, "event": "BALLOON_CHANGE", "data": {"actual": 1073741824}} {"timestamp": {"seconds": 1700000000, "microseconds": 200}, "event": "BALLOON_CHANGE", "data": {"actual": 1073741824}} {"timestamp": {"seconds": 1700000000, "microseconds": 300}, "event": "BALLOON_CHANGE", "data": {"actual": 1073741824}}"#,
+            #"{"timestamp": {"seconds": 1700000000, "microseconds": 100}, "event": "BALLOON_CHANGE", "data": {"actual": 1073741824}} {"timestamp": {"seconds": 1700000000, "microseconds": 200}, "event": "BALLOON_CHANGE", "data": {"actual": 1073741824}} ↓{"timestamp": {"seconds": 1700000000, "microseconds": 300}, "event": "BALLOON_CHANGE", "data": {"actual": 1073741824}}"#,
         ],
         nonTriggering: [
             #"{"timestamp": {"seconds": 1700000000, "microseconds": 100}, "event": "BALLOON_CHANGE", "data": {"actual": 1073741824}} {"timestamp": {"seconds": 1700000000, "microseconds": 200}, "event": "BALLOON_CHANGE", "data": {"actual": 1073741824}} {"timestamp": {"seconds": 1700000001, "microseconds": 300}, "event": "BALLOON_CHANGE", "data": {"actual": 1073741824}}"#,

@@ -12,8 +12,8 @@ public struct RunStateRule: StreamRule {
             + "or a spliced log. Job and device events during QEMU's exit are expected; virsh streams are "
             + "exempt from the SHUTDOWN check, since a domain outlives its QEMU processes.",
         triggering: [
-            #"{"timestamp": {"seconds": 1700000000, "microseconds": 1}, "event": "STOP"} {"timestamp": {"seconds": 1700000000, "microseconds": 2}, "event": "STOP"}"#,
-            #"{"timestamp": {"seconds": 1700000000, "microseconds": 1}, "event": "SHUTDOWN", "data": {"guest": true, "reason": "guest-shutdown"}} {"timestamp": {"seconds": 1700000000, "microseconds": 2}, "event": "RESUME"}"#,
+            #"{"timestamp": {"seconds": 1700000000, "microseconds": 1}, "event": "STOP"} ↓{"timestamp": {"seconds": 1700000000, "microseconds": 2}, "event": "STOP"}"#,
+            #"{"timestamp": {"seconds": 1700000000, "microseconds": 1}, "event": "SHUTDOWN", "data": {"guest": true, "reason": "guest-shutdown"}} ↓{"timestamp": {"seconds": 1700000000, "microseconds": 2}, "event": "RESUME"}"#,
         ],
         nonTriggering: [
             #"{"timestamp": {"seconds": 1700000000, "microseconds": 1}, "event": "STOP"} {"timestamp": {"seconds": 1700000000, "microseconds": 2}, "event": "RESUME"} {"timestamp": {"seconds": 1700000000, "microseconds": 3}, "event": "STOP"}"#,

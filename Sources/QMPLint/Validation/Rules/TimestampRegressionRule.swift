@@ -11,7 +11,7 @@ public struct TimestampRegressionRule: StreamRule {
             + "since QEMU 9.2) are exempt: "
             + "QEMU holds the last one back and sends it later with its original, older timestamp.",
         triggering: [
-            #"{"timestamp": {"seconds": 1700000005, "microseconds": 0}, "event": "STOP"} {"timestamp": {"seconds": 1700000001, "microseconds": 0}, "event": "RESUME"}"#,
+            #"{"timestamp": {"seconds": 1700000005, "microseconds": 0}, "event": "STOP"} ↓{"timestamp": {"seconds": 1700000001, "microseconds": 0}, "event": "RESUME"}"#,
         ],
         nonTriggering: [
             #"{"timestamp": {"seconds": 1700000005, "microseconds": 0}, "event": "STOP"} {"timestamp": {"seconds": 1700000001, "microseconds": 0}, "event": "RTC_CHANGE", "data": {"offset": 0, "qom-path": "/machine/unattached/device[9]"}} {"timestamp": {"seconds": 1700000006, "microseconds": 0}, "event": "RESUME"}"#,

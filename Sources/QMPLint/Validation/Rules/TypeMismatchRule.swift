@@ -10,12 +10,12 @@ public enum TypeMismatchRule: MessageRule {
             + "str and enums as strings, absent optional members omitted rather than null); a value of another "
             + "type cannot have come from QEMU and makes typed clients such as libvirt reject the event.",
         triggering: [
-            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "BALLOON_CHANGE", "data": {"actual": "3897556992"}}"#,
-            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "RTC_CHANGE", "data": {"offset": 78.25, "qom-path": "/machine/unattached/device[9]"}}"#,
-            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "SHUTDOWN", "data": {"guest": "true", "reason": "guest-shutdown"}}"#,
-            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "DEVICE_DELETED", "data": {"device": null, "path": "/machine/peripheral/net1"}}"#,
-            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "MIGRATION", "data": {"status": ["active"]}}"#,
-            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "BALLOON_CHANGE", "data": "actual=3897556992"}"#,
+            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "BALLOON_CHANGE", "data": {"actual": ↓"3897556992"}}"#,
+            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "RTC_CHANGE", "data": {"offset": ↓78.25, "qom-path": "/machine/unattached/device[9]"}}"#,
+            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "SHUTDOWN", "data": {"guest": ↓"true", "reason": "guest-shutdown"}}"#,
+            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "DEVICE_DELETED", "data": {"device": ↓null, "path": "/machine/peripheral/net1"}}"#,
+            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "MIGRATION", "data": {"status": ↓["active"]}}"#,
+            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "BALLOON_CHANGE", "data": ↓"actual=3897556992"}"#,
         ],
         nonTriggering: [
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "BALLOON_CHANGE", "data": {"actual": 3897556992}}"#,

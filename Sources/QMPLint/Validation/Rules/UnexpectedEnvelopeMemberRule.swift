@@ -7,7 +7,7 @@ public enum UnexpectedEnvelopeMemberRule: MessageRule {
         rationale: "A QMP event is exactly `event`, `timestamp` and an optional `data`; QEMU never adds more. "
             + "An `id` or `return` member means a command reply was mixed into the event, or the log was edited.",
         triggering: [
-            #"{"timestamp": {"seconds": 1709288601, "microseconds": 18544}, "event": "STOP", "id": "libvirt-42"}"#,
+            #"{"timestamp": {"seconds": 1709288601, "microseconds": 18544}, "event": "STOP", ↓"id": "libvirt-42"}"#,
         ],
         nonTriggering: [
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "BALLOON_CHANGE", "data": {"actual": 3897556992}}"#,

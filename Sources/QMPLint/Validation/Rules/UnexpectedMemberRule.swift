@@ -9,8 +9,8 @@ public enum UnexpectedMemberRule: MessageRule {
             + "QMP clients must ignore, so this is a warning; more often it is a misspelling or a member "
             + "placed at the wrong nesting level.",
         triggering: [
-            #"{"timestamp": {"seconds": 1709288602, "microseconds": 4417}, "event": "DEVICE_DELETED", "data": {"device": "net1", "path": "/machine/peripheral/net1", "reason": "unplugged"}}"#,
-            #"{"timestamp": {"seconds": 1709288601, "microseconds": 18544}, "event": "STOP", "data": {"reason": "pause"}}"#,
+            #"{"timestamp": {"seconds": 1709288602, "microseconds": 4417}, "event": "DEVICE_DELETED", "data": {"device": "net1", "path": "/machine/peripheral/net1", ↓"reason": "unplugged"}}"#,
+            #"{"timestamp": {"seconds": 1709288601, "microseconds": 18544}, "event": "STOP", "data": {↓"reason": "pause"}}"#,
         ],
         nonTriggering: [
             #"{"timestamp": {"seconds": 1709288602, "microseconds": 4417}, "event": "DEVICE_DELETED", "data": {"device": "net1", "path": "/machine/peripheral/net1"}}"#,

@@ -9,9 +9,9 @@ public enum UnknownEventRule: MessageRule {
             + "differently-cased name is a typo, a renamed log entry, or an event from another QEMU version "
             + "than the schema validated against.",
         triggering: [
-            #"{"timestamp": {"seconds": 1709288601, "microseconds": 18544}, "event": "Stop"}"#,
-            #"{"timestamp": {"seconds": 1709288601, "microseconds": 18544}, "event": "GUEST_REBOOTED"}"#,
-            #"{"timestamp": {"seconds": 1709288601, "microseconds": 18544}, "event": "JOB_STATUS_CHANGED", "data": {"status": "done"}}"#,
+            #"{"timestamp": {"seconds": 1709288601, "microseconds": 18544}, "event": ↓"Stop"}"#,
+            #"{"timestamp": {"seconds": 1709288601, "microseconds": 18544}, "event": ↓"GUEST_REBOOTED"}"#,
+            #"{"timestamp": {"seconds": 1709288601, "microseconds": 18544}, "event": ↓"JOB_STATUS_CHANGED", "data": {"status": "done"}}"#,
         ],
         nonTriggering: [
             #"{"timestamp": {"seconds": 1709288601, "microseconds": 18544}, "event": "STOP"}"#,

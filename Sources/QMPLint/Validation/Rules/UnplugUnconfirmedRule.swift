@@ -10,7 +10,7 @@ public struct UnplugUnconfirmedRule: StreamRule {
             + "unplug. Requests QEMU refused (an error reply) and transcripts that show no events after the "
             + "command are not flagged.",
         triggering: [
-            #"{"execute": "device_del", "arguments": {"id": "net1"}} {"return": {}} {"timestamp": {"seconds": 1700000000, "microseconds": 2}, "event": "STOP"}"#,
+            #"↓{"execute": "device_del", "arguments": {"id": "net1"}} {"return": {}} {"timestamp": {"seconds": 1700000000, "microseconds": 2}, "event": "STOP"}"#,
         ],
         nonTriggering: [
             #"{"execute": "device_del", "arguments": {"id": "net1"}} {"return": {}} {"timestamp": {"seconds": 1700000000, "microseconds": 2}, "event": "DEVICE_DELETED", "data": {"device": "net1", "path": "/machine/peripheral/net1"}}"#,

@@ -7,7 +7,7 @@ public enum UnstableMemberRule: MessageRule {
         rationale: "QEMU marks experimental interfaces `unstable`: they may change or vanish in any "
             + "release without the deprecation period, so production clients should not depend on them.",
         triggering: [
-            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "CPU_POLARIZATION_CHANGE", "data": {"polarization": "vertical"}}"#,
+            #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": ↓"CPU_POLARIZATION_CHANGE", "data": {"polarization": "vertical"}}"#,
         ],
         nonTriggering: [
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "BALLOON_CHANGE", "data": {"actual": 3897556992}}"#,
