@@ -23,6 +23,16 @@ public enum DialectID: String, Sendable, CaseIterable, Comparable {
     case qmpJSON = "qmp-json"
 
     public static func < (a: DialectID, b: DialectID) -> Bool { a.rawValue < b.rawValue }
+
+    /// Position in `allCases`.
+    public var index: Int {
+        switch self {
+        case .jsonLogRecord: 0
+        case .libvirtMonitor: 1
+        case .virshEvent: 2
+        case .qmpJSON: 3
+        }
+    }
 }
 
 /// A sample of a dialect: text and the messages it holds (`kind name`, e.g. `event STOP`,

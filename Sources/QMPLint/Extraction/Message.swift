@@ -20,6 +20,19 @@ public enum MessageKind: String, Sendable, CaseIterable, Comparable {
     }
 }
 
+/// A set of message kinds, as bits (what a log record may carry).
+public struct MessageKinds: OptionSet, Sendable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    public init(_ kind: MessageKind) { rawValue = 1 << UInt8(kind.order) }
+    public static let event = MessageKinds(.event)
+    public static let command = MessageKinds(.command)
+    public static let reply = MessageKinds(.reply)
+    public static let greeting = MessageKinds(.greeting)
+    public static let all: MessageKinds = [.event, .command, .reply, .greeting]
+    @inline(__always) public func contains(_ kind: MessageKind) -> Bool { rawValue & (1 << UInt8(kind.order)) != 0 }
+}
+
 /// The QEMU timestamp of an event whose envelope is not JSON (virsh lines).
 public enum RecordTimestamp: Sendable, Equatable {
     /// `at SECONDS.MICROS` (seconds -1: QEMU sent none).

@@ -87,7 +87,7 @@ public struct UnitReader {
     /// What a region of text may hold and how its messages are reported.
     public struct Policy {
         /// Kinds reported as messages; other parsed objects are not messages.
-        public var kinds: Set<MessageKind> = Set(MessageKind.allCases)
+        public var kinds: MessageKinds = .all
         public var dialect: DialectID
         /// The stream the record names (text offsets).
         public var stream: Range<Int>?

@@ -37,6 +37,8 @@ struct MessageRecord {
     var version: String?
     /// A short view of the data, for the timeline formats (when events are recorded).
     var data: String?
+    /// The stream rules that want to see it, as bits (`StreamRulePlan.interest`).
+    var interest: UInt64 = 0
 }
 
 /// What reading one chunk produced, for the reducer.
@@ -71,6 +73,7 @@ struct ReadingConfig: @unchecked Sendable {
     /// Per event/command name, the string members stream rules read; `allNames` for any name.
     var members: [String: [String]]
     var allNames: [String]
+    var plan: StreamRulePlan
     /// Findings listed per message at most (the rest are counted).
     var maxPerMessage = 1000
 }
@@ -88,6 +91,8 @@ final class ChunkReader: MessageSink {
     private var lastKey: (bytes: [UInt8], kind: StreamKey.Kind, index: Int32)?
     /// The line of the previous finding (findings cluster on long lines).
     private var lineCache: (start: Int, end: Int, text: String) = (-1, -1, "")
+    /// Stream rule interest per message kind and name (the plan is the same for every chunk of a run).
+    private var interest: [[String: UInt64]] = Array(repeating: [:], count: MessageKind.allCases.count)
 
     init(options: MessageExtractor.Options) {
         extractor = MessageExtractor(options: options)
@@ -131,6 +136,7 @@ final class ChunkReader: MessageSink {
             r.hash = ContentHash.of(UnsafeRawBufferPointer(rebasing: text.bytes[m.start..<m.end]))
         }
         describe(&r, m, tape)
+        r.interest = interestOf(r.kind, r.name)
         if !raw.isEmpty {
             let first = result.findings.count
             let hash = StableHash.hex(ofBytes: UnsafeRawBufferPointer(rebasing: buffer[r.start..<min(r.end, buffer.count)]))
@@ -189,6 +195,13 @@ final class ChunkReader: MessageSink {
     }
 
     // MARK: - Records
+
+    private func interestOf(_ kind: MessageKind, _ name: String) -> UInt64 {
+        if let known = interest[kind.order][name] { return known }
+        let mask = config.plan.interest(kind, name)
+        if interest[kind.order].count < 4096 { interest[kind.order][name] = mask }
+        return mask
+    }
 
     /// The stream key index of a message naming `range` of `text`.
     private func key(_ range: Range<Int>?, _ m: ExtractedMessage?, _ text: ExtractionText) -> Int32 {

@@ -31,14 +31,16 @@ struct StreamRulePlan: @unchecked Sendable {
         allNames = Array(Set(all)).sorted()
     }
 
-    /// The slots interested in a message of `kind` named `name`.
-    func interested(_ kind: MessageKind, _ name: String) -> [Int] {
-        slots.indices.filter { i in
-            let it = slots[i].interest
-            guard it.kinds.contains(kind) else { return false }
-            guard let names = it.names, kind == .event || kind == .command else { return true }
-            return names.contains(name)
+    /// The slots interested in a message of `kind` named `name`, as bits.
+    func interest(_ kind: MessageKind, _ name: String) -> UInt64 {
+        var mask: UInt64 = 0
+        for (i, s) in slots.enumerated() where i < 64 {
+            let it = s.interest
+            guard it.kinds.contains(kind) else { continue }
+            if let names = it.names, kind == .event || kind == .command, !names.contains(name) { continue }
+            mask |= 1 << UInt64(i)
         }
+        return mask
     }
 }
 
@@ -76,13 +78,15 @@ final class FileReducer {
     var schema: SchemaChoice?
     private(set) var result: FileResult
     private var baseLine = 0
-    private var streams: [StreamKey: Stream] = [:]
-    private var streamOrder: [StreamKey] = []
+    /// Streams by index (0: the input's own), and their keys.
+    private var streams: [Stream] = []
+    private var streamIndex: [StreamKey: Int] = [:]
+    /// The current chunk's stream keys as stream indices.
+    private var local: [Int] = []
     /// Recently counted libvirt messages, newest last: (record, hash).
     private var recent: [(LibvirtRecord, UInt64)] = []
     /// `Line [...]` copies waiting for the record that may repeat them with its monitor.
     private var held: [MessageRecord] = []
-    private var interest: [MessageKind: [String: [Int]]] = [:]
     private let site = SiteSource()
     private var recording = true
     private var lastByte: UInt8 = 0x0A
@@ -91,12 +95,15 @@ final class FileReducer {
     init(config: Config) {
         self.config = config
         result = FileResult(path: config.path)
+        site.captureSourceLines = config.captureSourceLines
+        _ = stream(.transcript)
     }
 
     // MARK: - Chunks
 
     /// Takes in the next chunk; `buffer` holds its text (for the places of stream findings).
     func reduce(_ chunk: ChunkResult, keys: [StreamKey], buffer: UnsafeRawBufferPointer) {
+        local = keys.map { stream($0) }
         result.markers += chunk.markers
         for f in chunk.loose { addFinding(f, stream: nil) }
         for (rule, n) in chunk.omitted {
@@ -123,7 +130,7 @@ final class FileReducer {
 
     /// The input ended: open sessions end, totals are settled.
     func finish() -> FileResult {
-        for key in streamOrder.sorted() { endSession(key) }
+        for i in streams.indices.sorted(by: { streams[$0].key < streams[$1].key }) { endSession(i) }
         result.summary.lines = result.newlines + (result.summary.bytes > 0 && lastByte != 0x0A ? 1 : 0)
         result.trimFindings(to: config.maxFindings)
         return result
@@ -174,9 +181,10 @@ final class FileReducer {
             recent.append((record, r.hash))
             if recent.count > 16 { recent.removeFirst() }
         }
-        let key = r.key >= 0 ? keys[Int(r.key)] : StreamKey.transcript
-        _ = stream(key)
-        site.reset { [unowned self] in self.makeSite(r, buffer) }
+        let si = r.key >= 0 ? local[Int(r.key)] : 0
+        let key = streams[si].key
+        site.reset(buffer: buffer, start: r.start, end: r.end, line: baseLine + r.line,
+                   event: r.kind == .event ? r.name : nil, invalid: r.hasError)
         if r.malformed {
             if r.kind == .event {
                 result.summary.malformed += 1
@@ -188,29 +196,27 @@ final class FileReducer {
             for f in chunk.findings[r.findings] { addFinding(shifted(f), stream: nil) }
             return
         }
-        result.messages[r.kind, default: 0] += 1
-        result.dialects[r.dialect, default: 0] += 1
+        result.messages[r.kind.order] += 1
+        result.dialects[r.dialect.index] += 1
         var answers: String?
         switch r.kind {
         case .greeting:
-            boundary(key)
+            boundary(si)
         case .command:
-            if r.name == "qmp_capabilities" { boundary(key) }
+            if r.name == "qmp_capabilities" { boundary(si) }
             result.commandsByName[r.name, default: CommandCount()].total += 1
             if r.hasError { result.commandsByName[r.name, default: CommandCount()].invalid += 1 }
             if r.carriesReply {
-                result.messages[.reply, default: 0] += 1
+                result.messages[MessageKind.reply.order] += 1
                 if r.isError {
                     result.errorReplies += 1
                     result.commandsByName[r.name, default: CommandCount()].errors += 1
                 }
             } else {
-                var s = stream(key)
-                s.pending.append((r.name, r.id))
-                streams[key] = s
+                streams[si].pending.append((r.name, r.id))
             }
         case .reply:
-            answers = match(r, key)
+            answers = match(r, si)
             if r.isError {
                 result.errorReplies += 1
                 if let a = answers { result.commandsByName[a, default: CommandCount()].errors += 1 }
@@ -228,83 +234,77 @@ final class FileReducer {
             }
         }
         if r.kind == .event || (r.kind == .command && r.name != "qmp_capabilities") {
-            streams[key]!.active = true
+            streams[si].active = true
         }
-        let name = streamName(key)
-        for f in chunk.findings[r.findings] { addFinding(shifted(f), stream: name) }
-        // The stream rules.
-        let slots = interested(r.kind, r.name)
-        if !slots.isEmpty {
+        var name: String?
+        if !r.findings.isEmpty {
+            name = streamName(si)
+            for f in chunk.findings[r.findings] { addFinding(shifted(f), stream: name) }
+        }
+        // The stream rules that want it.
+        var mask = r.interest
+        if mask != 0 {
             let m = StreamMessage(kind: r.kind, name: r.name, stream: key, time: r.time, members: r.members,
                                   answers: answers ?? (r.carriesReply ? r.name : nil), isError: r.isError, source: site)
             var out = StreamFindings()
-            var s = streams.removeValue(forKey: key)!
-            for i in slots {
+            while mask != 0 {
+                let i = mask.trailingZeroBitCount
+                mask &= mask - 1
                 out.rule = config.plan.slots[i].rule
-                s.rules[i].observe(m, &out)
+                streams[si].rules[i].observe(m, &out)
             }
-            streams[key] = s
-            for f in out.items { addStreamFinding(f, stream: name) }
+            if !out.items.isEmpty {
+                let n = name ?? streamName(si)
+                for f in out.items { addStreamFinding(f, stream: n) }
+            }
         }
-        if r.kind == .event { record(r, stream: name) }
-    }
-
-    private func interested(_ kind: MessageKind, _ name: String) -> [Int] {
-        if let known = interest[kind]?[name] { return known }
-        let slots = config.plan.interested(kind, name)
-        if (interest[kind]?.count ?? 0) < 4096 { interest[kind, default: [:]][name] = slots }
-        return slots
+        if r.kind == .event, recording, config.events != nil { record(r, stream: name ?? streamName(si)) }
     }
 
     // MARK: - Streams
 
-    private func stream(_ key: StreamKey) -> Stream {
-        if let s = streams[key] { return s }
-        let s = Stream(key: key, rules: newRules())
-        streams[key] = s
-        streamOrder.append(key)
-        return s
+    /// The index of the stream `key` (made when new).
+    private func stream(_ key: StreamKey) -> Int {
+        if let i = streamIndex[key] { return i }
+        streams.append(Stream(key: key, rules: newRules()))
+        streamIndex[key] = streams.count - 1
+        return streams.count - 1
     }
 
     private func newRules() -> [any StreamRule] { config.plan.slots.map { $0.type.init() } }
 
-    private func streamName(_ key: StreamKey) -> String {
-        StreamName.make(key: key, session: stream(key).session)
+    private func streamName(_ i: Int) -> String {
+        StreamName.make(key: streams[i].key, session: streams[i].session)
     }
 
     /// A greeting or `qmp_capabilities`: a new QEMU session in the stream, unless nothing
     /// happened in the current one yet.
-    private func boundary(_ key: StreamKey) {
-        let s = stream(key)
-        guard s.active else { return }
-        endSession(key)
-        streams[key]!.session += 1
-        streams[key]!.active = false
-        streams[key]!.rules = newRules()
-        streams[key]!.pending = []
+    private func boundary(_ i: Int) {
+        guard streams[i].active else { return }
+        endSession(i)
+        streams[i].session += 1
+        streams[i].active = false
+        streams[i].rules = newRules()
+        streams[i].pending = []
     }
 
-    private func endSession(_ key: StreamKey) {
-        guard var s = streams.removeValue(forKey: key) else { return }
-        let name = StreamName.make(key: key, session: s.session)
+    private func endSession(_ i: Int) {
+        let name = streamName(i)
         var out = StreamFindings()
-        for i in s.rules.indices {
-            out.rule = config.plan.slots[i].rule
-            s.rules[i].end(&out)
+        for k in streams[i].rules.indices {
+            out.rule = config.plan.slots[k].rule
+            streams[i].rules[k].end(&out)
         }
-        streams[key] = s
         for f in out.items { addStreamFinding(f, stream: name) }
     }
 
     /// The command a reply answers: by `id` when it has one, else the oldest waiting command.
-    private func match(_ r: MessageRecord, _ key: StreamKey) -> String? {
-        var s = stream(key)
-        defer { streams[key] = s }
-        if let id = r.id, let i = s.pending.firstIndex(where: { $0.id == id }) {
-            return s.pending.remove(at: i).name
+    private func match(_ r: MessageRecord, _ i: Int) -> String? {
+        if let id = r.id, let k = streams[i].pending.firstIndex(where: { $0.id == id }) {
+            return streams[i].pending.remove(at: k).name
         }
-        guard !s.pending.isEmpty else { return nil }
-        return s.pending.removeFirst().name
+        guard !streams[i].pending.isEmpty else { return nil }
+        return streams[i].pending.removeFirst().name
     }
 
     // MARK: - Findings
@@ -339,23 +339,10 @@ final class FileReducer {
             stream: stream)
     }
 
-    private func makeSite(_ r: MessageRecord, _ buffer: UnsafeRawBufferPointer) -> StreamSite {
-        let start = min(r.start, max(0, buffer.count - 1))
-        let ls = ByteScan.lineStart(buffer, start)
-        let end = ByteScan.lineEnd(buffer, start, limit: buffer.count)
-        var le = end
-        if le > ls && buffer[le - 1] == ByteScan.cr { le -= 1 }
-        let text = config.captureSourceLines
-            ? String(decoding: UnsafeRawBufferPointer(rebasing: buffer[ls..<min(le, ls + 400)]), as: UTF8.self) : ""
-        let hash = StableHash.hex(ofBytes: UnsafeRawBufferPointer(rebasing: buffer[start..<min(max(r.end, start), buffer.count)]))
-        return StreamSite(line: baseLine + r.line, column: start - ls + 1, eventLine: baseLine + r.line,
-                          event: r.kind == .event ? r.name : nil, eventHash: hash, sourceLine: text, invalid: r.hasError)
-    }
-
     // MARK: - Timeline
 
     private func record(_ r: MessageRecord, stream: String) {
-        guard recording, let budget = config.events else { return }
+        guard let budget = config.events else { return }
         let n = result.timeline.count
         if n >= budget.cap || (n & 1023 == 0 && !budget.mayRecord(item: config.item, recorded: n)) {
             recording = false

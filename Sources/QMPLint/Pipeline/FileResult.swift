@@ -6,15 +6,16 @@ public struct FileResult: Sendable {
     public var findingsByRule: [String: Int] = [:]
     /// Where every event marker of the input ended up.
     public var markers = MarkerCounts()
-    /// Messages per kind (echoes not counted), and the copies libvirt logged again.
-    public var messages: [MessageKind: Int] = [:]
+    /// Messages per kind, by `MessageKind.order` (echoes not counted), and the copies libvirt
+    /// logged again.
+    public var messages = [Int](repeating: 0, count: MessageKind.allCases.count)
     public var echoes = 0
     /// Replies that are errors.
     public var errorReplies = 0
     /// Per command name: how many were sent, how many got an error reply, how many are invalid.
     public var commandsByName: [String: CommandCount] = [:]
-    /// Messages found per log shape.
-    public var dialects: [DialectID: Int] = [:]
+    /// Messages found per log shape, by `DialectID.allCases` index.
+    public var dialects = [Int](repeating: 0, count: DialectID.allCases.count)
     /// Newline bytes read.
     public var newlines = 0
     /// Findings counted in the totals but not listed (past `--max-findings` or the per-message cap).
@@ -25,6 +26,9 @@ public struct FileResult: Sendable {
     /// One record per event, in text order, when events are recorded (`EventBudget`).
     public var timeline: [ReportEvent] = []
     public init(path: String) { summary = FileSummary(path: path) }
+
+    /// Messages of one kind.
+    public func count(_ kind: MessageKind) -> Int { messages[kind.order] }
 
     /// Counts a finding in the totals (listed or not).
     mutating func count(_ f: ReportFinding) {

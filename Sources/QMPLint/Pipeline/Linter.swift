@@ -154,7 +154,7 @@ final class Run: @unchecked Sendable {
         input.config = ReadingConfig(validator: validator, path: input.display,
                                      captureSourceLines: linter.captureSourceLines,
                                      recordEvents: linter.eventBudget != nil, members: plan.members,
-                                     allNames: plan.allNames)
+                                     allNames: plan.allNames, plan: plan)
         let reducer = FileReducer(config: FileReducer.Config(
             path: input.display, rules: validator.rules, plan: plan, maxFindings: linter.maxFindings,
             captureSourceLines: linter.captureSourceLines, maxLine: linter.geometry.maxLine, events: linter.eventBudget,

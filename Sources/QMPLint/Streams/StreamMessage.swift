@@ -26,14 +26,34 @@ public struct StreamMessage {
     }
 }
 
-/// Makes the site of the message being shown to the stream rules (once, when a rule asks).
+/// Makes the site of the message being shown to the stream rules (once, when a rule asks):
+/// its place and line text, read from the chunk's buffer while it is still held.
 final class SiteSource {
-    var make: () -> StreamSite = { StreamSite(line: 0, column: 0, eventLine: 0, event: nil, eventHash: "", sourceLine: "", invalid: false) }
+    var buffer = UnsafeRawBufferPointer(start: nil, count: 0)
+    var start = 0, end = 0, line = 0
+    var event: String?
+    var invalid = false
+    var captureSourceLines = true
     private var made: StreamSite?
-    func reset(_ make: @escaping () -> StreamSite) { self.make = make; made = nil }
+
+    func reset(buffer: UnsafeRawBufferPointer, start: Int, end: Int, line: Int, event: String?, invalid: Bool) {
+        self.buffer = buffer; self.start = start; self.end = end; self.line = line
+        self.event = event; self.invalid = invalid
+        made = nil
+    }
+
     func site() -> StreamSite {
         if let made { return made }
-        let s = make()
+        let start = min(self.start, max(0, buffer.count - 1))
+        let ls = ByteScan.lineStart(buffer, start)
+        let lineEnd = ByteScan.lineEnd(buffer, start, limit: buffer.count)
+        var le = lineEnd
+        if le > ls && buffer[le - 1] == ByteScan.cr { le -= 1 }
+        let text = captureSourceLines
+            ? String(decoding: UnsafeRawBufferPointer(rebasing: buffer[ls..<min(le, ls + 400)]), as: UTF8.self) : ""
+        let hash = StableHash.hex(ofBytes: UnsafeRawBufferPointer(rebasing: buffer[start..<min(max(end, start), buffer.count)]))
+        let s = StreamSite(line: line, column: start - ls + 1, eventLine: line, event: event, eventHash: hash,
+                           sourceLine: text, invalid: invalid)
         made = s
         return s
     }
