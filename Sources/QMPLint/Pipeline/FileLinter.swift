@@ -34,9 +34,7 @@ public struct FileResult: Sendable {
 
 /// The bounds and text of the line of the last stream site (shared with the sites' closures).
 final class SiteLineCache {
-    var start = -1
-    var end = -1
-    var text = ""
+    var capture = SourceLineCapture()
 }
 
 /// Input buffers mapped straight from the kernel and returned to it when done, so worker
@@ -277,10 +275,9 @@ public struct FileLinter<Provider: CheckerProvider> {
         var raw: [RawFinding] = []
         var captureSourceLines = true
         var maxFindings = Int.max
-        /// Bounds of the line of the previous finding (findings cluster on long lines).
-        var lineCache: (start: Int, end: Int) = (-1, -1)
-        var lineText = ""
-        var buffer = UnsafeRawBufferPointer(start: nil, count: 0) { didSet { lineCache = (-1, -1); siteLines.start = -1; siteLines.end = -1 } }
+        /// The line of the previous finding (findings cluster on long lines).
+        var sourceLines = SourceLineCapture()
+        var buffer = UnsafeRawBufferPointer(start: nil, count: 0) { didSet { sourceLines.invalidate(); siteLines.capture.invalidate() } }
         /// The line of the previous stream site (many events may share one very long line).
         let siteLines = SiteLineCache()
         let path: String
@@ -325,17 +322,11 @@ public struct FileLinter<Provider: CheckerProvider> {
 
         static func site(_ buffer: UnsafeRawBufferPointer, _ lines: LineTracker, _ captureSourceLines: Bool, _ cache: SiteLineCache,
                          at offset: Int, eventLine: Int, event: String?, hash: String, invalid: Bool) -> StreamSite {
-            if !(offset >= cache.start && offset < cache.end) {
-                let ls = ByteScan.lineStart(buffer, offset)
-                let end = ByteScan.lineEnd(buffer, offset, limit: buffer.count)
-                var le = end
-                if le > ls && buffer[le - 1] == ByteScan.cr { le -= 1 }
-                cache.text = captureSourceLines ? String(decoding: UnsafeRawBufferPointer(rebasing: buffer[ls..<min(le, ls + 400)]), as: UTF8.self) : ""
-                cache.start = ls
-                cache.end = max(end, ls + 1)
-            }
-            return StreamSite(line: lines.line(of: offset, buffer), column: offset - cache.start + 1, eventLine: eventLine,
-                              event: event, eventHash: hash, sourceLine: cache.text, invalid: invalid)
+            cache.capture.enabled = captureSourceLines
+            let x = cache.capture.excerpt(buffer, at: offset)
+            return StreamSite(line: lines.line(of: offset, buffer), column: offset - x.lineStart + 1, eventLine: eventLine,
+                              event: event, eventHash: hash, sourceLine: x.text, invalid: invalid,
+                              sourceLineStart: x.start, sourceLineTruncated: x.truncated)
         }
 
         /// The stream key an event's text names: `mon=0x..` (libvirt) or `domain NAME` (virsh).
@@ -455,22 +446,13 @@ public struct FileLinter<Provider: CheckerProvider> {
             }
             if result.findings.count >= maxFindings || !budgetAllows() { result.omittedFindings += 1; return }
             let line = lines.line(of: f.offset, buffer)
-            if !(f.offset >= lineCache.start && f.offset < lineCache.end) {
-                let ls = ByteScan.lineStart(buffer, f.offset)
-                let end = ByteScan.lineEnd(buffer, f.offset, limit: buffer.count)
-                var le = end
-                if le > ls && buffer[le - 1] == ByteScan.cr { le -= 1 }
-                // One string per line, shared by the findings on it.
-                lineText = captureSourceLines ? String(decoding: UnsafeRawBufferPointer(rebasing: buffer[ls..<min(le, ls + 400)]), as: UTF8.self) : ""
-                lineCache = (ls, end)
-            }
-            let ls = lineCache.start
-            let source = lineText
+            sourceLines.enabled = captureSourceLines
+            let x = sourceLines.excerpt(buffer, at: f.offset)
             result.streamRefs.append(ref)
             result.findings.append(ReportFinding(
-                file: path, line: line, column: f.offset - ls + 1, eventLine: eventLine, event: event,
+                file: path, line: line, column: f.offset - x.lineStart + 1, eventLine: eventLine, event: event,
                 rule: f.rule, severity: f.severity, message: f.message, pointer: f.pointer,
-                eventHash: hash, sourceLine: source))
+                eventHash: hash, sourceLine: x.text, sourceLineStart: x.start, sourceLineTruncated: x.truncated))
         }
 
         mutating func malformed(_ m: MalformedEvent) {
@@ -478,8 +460,7 @@ public struct FileLinter<Provider: CheckerProvider> {
             result.summary.malformed += 1
             // Per-name counts include every occurrence whose name is readable.
             if let name = m.name {
-                result.eventsByName[name, default: EventCount()].total += 1
-                result.eventsByName[name, default: EventCount()].invalid += 1
+                result.eventsByName[name, default: EventCount()] += EventCount(total: 1, invalid: 1, malformed: 1)
             }
             let hash = StableHash.hex(ofBytes: UnsafeRawBufferPointer(rebasing: buffer[m.start..<max(m.start, min(m.end, buffer.count))]))
             let what = m.name.map { "malformed \($0) event: " } ?? "malformed event: "

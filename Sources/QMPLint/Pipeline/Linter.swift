@@ -158,8 +158,7 @@ public struct Linter<Provider: CheckerProvider> {
             if let t = f.firstEvent, s.firstEvent.map({ t < $0 }) ?? true { s.firstEvent = t }
             if let t = f.lastEvent, s.lastEvent.map({ $0 < t }) ?? true { s.lastEvent = t }
             for (k, v) in r.eventsByName {
-                s.eventsByName[k, default: EventCount()].total += v.total
-                s.eventsByName[k, default: EventCount()].invalid += v.invalid
+                s.eventsByName[k, default: EventCount()] += v
             }
             for (k, v) in r.findingsByRule { s.findingsByRule[k, default: 0] += v }
             findings.append(contentsOf: r.findings)
@@ -214,8 +213,7 @@ extension FileResult {
         if let t = n.firstEvent, summary.firstEvent.map({ t < $0 }) ?? true { summary.firstEvent = t }
         if let t = n.lastEvent, summary.lastEvent.map({ $0 < t }) ?? true { summary.lastEvent = t }
         for (k, v) in next.eventsByName {
-            eventsByName[k, default: EventCount()].total += v.total
-            eventsByName[k, default: EventCount()].invalid += v.invalid
+            eventsByName[k, default: EventCount()] += v
         }
         for (k, v) in next.findingsByRule { findingsByRule[k, default: 0] += v }
         for (k, v) in next.markers { markers[k, default: 0] += v }

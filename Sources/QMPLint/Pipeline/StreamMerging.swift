@@ -68,6 +68,7 @@ extension FileResult {
                 file: summary.path, line: f.site.line, column: f.site.column, eventLine: f.site.eventLine,
                 event: f.site.event,
                 rule: f.rule, severity: f.severity, message: f.message, pointer: "", eventHash: f.site.eventHash,
-                sourceLine: f.site.sourceLine, stream: f.stream))
+                sourceLine: f.site.sourceLine, stream: f.stream, sourceLineStart: f.site.sourceLineStart,
+                sourceLineTruncated: f.site.sourceLineTruncated))
     }
 }

@@ -15,6 +15,7 @@ public enum HTMLReporter: StreamingReporter {
     public static let description = "one self-contained HTML page: summary tables, SVG timeline, findings"
     public static let fileExtension = "html"
     public static let needsEvents = true
+    public static let needsSourceLines = true
 
     /// Writes the page in pieces of about 256 KiB (a long findings list is not held whole).
     public static func write(

@@ -33,17 +33,17 @@ enum TimelineRun {
         defer { try? FileManager.default.removeItem(at: dir) }
         var s = LintSettings()
         s.paths = paths
-        s.format = formats[0]
+        s.format = ReportFormat(rawValue: formats[0])!
         s.output = dir.appendingPathComponent("0").path
         s.reports = formats.dropFirst().enumerated().map {
-            ($0.element, dir.appendingPathComponent("\($0.offset + 1)").path)
+            (ReportFormat(rawValue: $0.element)!, dir.appendingPathComponent("\($0.offset + 1)").path)
         }
         s.jobs = jobs
         s.splitThreshold = split
         s.maxTimelineEvents = cap
         s.progress = false
         s.quiet = true
-        _ = LintRunner.run(s)
+        _ = LintRunner.runWritingFiles(s)
         var out: [String: [UInt8]] = [:]
         for (i, f) in formats.enumerated() {
             out[f] = Array(try Data(contentsOf: dir.appendingPathComponent("\(i)")))

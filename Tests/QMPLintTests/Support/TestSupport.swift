@@ -66,3 +66,12 @@ func extractNames(_ text: String, bufferSize: Int = 1 << 16) -> [String] {
     _ = linter.lint(&source, displayPath: "t")
     return checker.box.events.map(\.name)
 }
+
+extension LintRunner {
+    /// A whole run as the front end makes it, for tests: the reports written to their files,
+    /// the exit status returned (74 when a report could not be written; 64 for a usage error).
+    static func runWritingFiles(_ settings: LintSettings) -> QMPLint.ExitStatus {
+        guard let outcome = try? run(settings) else { return .usage }
+        return outcome.writeReportFiles().isEmpty ? outcome.status : .outputError
+    }
+}

@@ -40,6 +40,10 @@ public struct StreamSite: Sendable {
     public var sourceLine: String
     /// The event already has an error-level finding (it counts as invalid once).
     public var invalid: Bool
+    /// Where `sourceLine` starts in the line, and whether the line goes on after it
+    /// (`ReportFinding.sourceLineStart`, `sourceLineTruncated`).
+    public var sourceLineStart = 1
+    public var sourceLineTruncated = false
 }
 
 /// A finding's stream, before session numbers are known: the stream key (index into the
