@@ -154,7 +154,7 @@ public struct EventTimeline: Sendable, Equatable {
 }
 
 /// Which schema validated a file, and why that one.
-public struct SchemaChoice: Sendable, Equatable {
+public struct SchemaChoice: Sendable, Hashable {
     /// e.g. `qemu-10.2.0`, or a schema file's name.
     public var name: String
     /// e.g. "default (newest built-in)", "--qemu-version 8.2", "QMP greeting: QEMU 8.2.0 (line 1)".

@@ -105,8 +105,18 @@ struct SourceExcerpt {
     /// first cell, and the columns before that cell on the row (1 for a leading ellipsis).
     func window(from start: Int, width: Int) -> (text: String, first: Int, offset: Int) {
         let ellipsis = "\u{2026}"
-        if cells.isEmpty { return ((cutBefore ? ellipsis : "") + (cutAfter ? ellipsis : ""), 0, cutBefore ? 1 : 0) }
-        if !cutBefore && !cutAfter && self.width <= width { return (cells.map(\.text).joined(), 0, 0) }
+        guard let w = cellWindow(from: start, width: width) else {
+            return ((cutBefore ? ellipsis : "") + (cutAfter ? ellipsis : ""), 0, cutBefore ? 1 : 0)
+        }
+        let text = (w.left ? ellipsis : "") + cells[w.cells].map(\.text).joined() + (w.right ? ellipsis : "")
+        return (text, cells[w.cells.lowerBound].column, w.left ? 1 : 0)
+    }
+
+    /// The cells of that window, and whether an ellipsis goes before and after them; nil for
+    /// an empty text.
+    func cellWindow(from start: Int, width: Int) -> (cells: ClosedRange<Int>, left: Bool, right: Bool)? {
+        if cells.isEmpty { return nil }
+        if !cutBefore && !cutAfter && self.width <= width { return (0...cells.count - 1, false, false) }
         var first = 0
         while first < cells.count - 1 && cells[first].column + cells[first].width <= start { first += 1 }
         var left = first > 0 || cutBefore
@@ -124,8 +134,12 @@ struct SourceExcerpt {
             }
             left = first > 0 || cutBefore
         }
-        let text = (left ? ellipsis : "") + cells[first...last].map(\.text).joined() + (right ? ellipsis : "")
-        return (text, cells[first].column, left ? 1 : 0)
+        return (first...last, left, right)
+    }
+
+    /// The index of the cell at display column `column`.
+    func cell(atColumn column: Int) -> Int? {
+        cells.lastIndex { $0.column <= column }
     }
 
     /// The last cell index such that the cells from `first` take at most `room` columns.
