@@ -7,7 +7,7 @@ public enum SchemaResolution {
     public static func fixed(_ settings: LintSettings) throws -> (schema: Schema, choice: SchemaChoice)? {
         let origin = settings.schemaOrigin
         func named(_ key: String, _ value: String) -> String {
-            origin.map { "\(key) \(value) (\($0))" } ?? "--\(key) \(value)"
+            origin.map { "\(key) \(value) in \($0)" } ?? "--\(key) \(value)"
         }
         var builtin: (schema: Schema, choice: SchemaChoice)?
         if let v = settings.qemuVersion {
