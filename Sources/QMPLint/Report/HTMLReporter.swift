@@ -49,11 +49,15 @@ public enum HTMLReporter: StreamingReporter {
         out += "<main>\n<h1>qmp-lint report</h1>\n<p class=\"totals\">"
         out += "\(counted(s.files, "file")), \(counted(s.bytes, "byte")), \(counted(s.lines, "line")): "
         out += "<b>\(counted(s.events, "event"))</b>, \(s.invalidEvents) invalid, \(s.malformed) malformed; "
-        // Coloured only when there are some.
-        out += s.errors > 0 ? "<b class=\"sev-error\">\(counted(s.errors, "error"))</b>, " : "0 errors, "
-        out +=
-            s.warnings > 0 ? "<span class=\"sev-warning\">\(counted(s.warnings, "warning"))</span>, " : "0 warnings, "
-        out += s.notes > 0 ? "<span class=\"sev-note\">\(counted(s.notes, "note"))</span>" : "0 notes"
+        // Coloured only when there are some; severities below --min-severity left out.
+        var totals = [s.errors > 0 ? "<b class=\"sev-error\">\(counted(s.errors, "error"))</b>" : "0 errors"]
+        if options.minimumSeverity <= .warning {
+            totals.append(s.warnings > 0 ? "<span class=\"sev-warning\">\(counted(s.warnings, "warning"))</span>" : "0 warnings")
+        }
+        if options.minimumSeverity <= .note {
+            totals.append(s.notes > 0 ? "<span class=\"sev-note\">\(counted(s.notes, "note"))</span>" : "0 notes")
+        }
+        out += totals.joined(separator: ", ")
         if s.unreadableFiles > 0 {
             out += "; <b class=\"sev-error\">\(counted(s.unreadableFiles, "unreadable file"))</b>"
         }
@@ -64,7 +68,7 @@ public enum HTMLReporter: StreamingReporter {
         appendSchemas(report, to: &out)
         out += "<p class=\"filters\">Show findings: "
         let counts: [Severity: Int] = [.error: s.errors, .warning: s.warnings, .note: s.notes]
-        out += Severity.allCases.reversed().map { severity in
+        out += Severity.allCases.reversed().filter { $0 >= options.minimumSeverity }.map { severity in
             "<label for=\"show-\(severity.rawValue)\" class=\"sev-\(severity.rawValue)\">"
                 + "\(severity.rawValue)s (\(counts[severity]!))</label>"
         }.joined(separator: " ")

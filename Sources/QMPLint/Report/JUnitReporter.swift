@@ -42,7 +42,7 @@ public enum JUnitReporter: DocumentReporter {
                 if seen > 1 { name += " (\(seen))" }
                 let detail =
                     "\(f.file):\(f.line):\(f.column): \(f.severity.rawValue): \(f.message) [\(f.rule)]"
-                    + (f.sourceLine.isEmpty ? "" : "\n" + DisplayText.withoutLineEnd(f.sourceLine))
+                    + (f.sourceLine.isEmpty ? "" : "\n" + f.sourceSnippet)
                 cases += "    <testcase name=\(XMLText.attribute(name)) classname=\(XMLText.attribute(classname))>\n"
                 if f.severity == .error {
                     failures += 1

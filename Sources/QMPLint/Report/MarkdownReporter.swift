@@ -15,7 +15,9 @@ public enum MarkdownReporter: DocumentReporter {
         var out = "# qmp-lint report\n\n"
         out += "\(counted(s.files, "file")), \(counted(s.bytes, "byte")), \(counted(s.lines, "line")): "
         out += "**\(counted(s.events, "event"))**, \(s.invalidEvents) invalid, \(s.malformed) malformed; "
-        out += "**\(counted(s.errors, "error"))**, \(counted(s.warnings, "warning")), \(counted(s.notes, "note"))"
+        out += "**\(counted(s.errors, "error"))**"
+        if options.minimumSeverity <= .warning { out += ", \(counted(s.warnings, "warning"))" }
+        if options.minimumSeverity <= .note { out += ", \(counted(s.notes, "note"))" }
         if s.unreadableFiles > 0 { out += "; **\(counted(s.unreadableFiles, "unreadable file"))**" }
         out += ".\n\n"
         if let first = s.firstEvent, let last = s.lastEvent {

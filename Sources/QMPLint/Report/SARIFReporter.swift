@@ -224,7 +224,7 @@ public enum SARIFReporter: DocumentReporter {
                 // The log is rarely in the repository: the line is what a reviewer sees.
                 w.key("snippet")
                 w.beginObject()
-                w.member("text", snippet(f))
+                w.member("text", f.sourceSnippet)
                 w.endObject()
             }
             w.endObject()
@@ -249,12 +249,6 @@ public enum SARIFReporter: DocumentReporter {
     /// sharing it (as GitHub does for its own line hashes), so identical findings stay distinct.
     static func fingerprintBase(_ f: ReportFinding) -> String {
         "\(f.eventHash):\(f.rule):\(StableHash.hex(of: f.pointer))"
-    }
-
-    /// The finding's line as kept (a window of a long line, `…` marking what was cut), without
-    /// its line end.
-    static func snippet(_ f: ReportFinding) -> String {
-        (f.sourceLineStart > 1 ? "…" : "") + DisplayText.withoutLineEnd(f.sourceLine) + (f.sourceLineTruncated ? "…" : "")
     }
 
     /// The 1-based column in code points, from the 1-based byte column and the source line
