@@ -19,7 +19,8 @@ struct LintOptions: ParsableArguments {
 
     @Option(
         name: .shortAndLong,
-        help: ArgumentHelp("Write the main report to this file instead of standard output (- : standard output).", valueName: "PATH"),
+        help: ArgumentHelp(
+            "Write the main report to this file instead of standard output (- : standard output).", valueName: "PATH"),
         completion: .file())
     var output: String?
 
@@ -68,7 +69,9 @@ struct LintOptions: ParsableArguments {
 
     @Flag(
         inversion: .prefixedNo,
-        help: "Warnings fail the run too: --fail-on warning (--no-strict: --fail-on error, whatever the configuration says).")
+        help:
+            "Warnings fail the run too: --fail-on warning (--no-strict: --fail-on error, whatever the configuration says)."
+    )
     var strict: Bool?
 
     @Flag(name: .customLong("exit-zero"), help: "No finding fails the run: --fail-on never.")
@@ -116,13 +119,15 @@ struct LintOptions: ParsableArguments {
     var noConfig = false
 
     @Option(
-        help: ArgumentHelp("Do not report the findings this baseline file lists (see --write-baseline).", valueName: "FILE"),
+        help: ArgumentHelp(
+            "Do not report the findings this baseline file lists (see --write-baseline).", valueName: "FILE"),
         completion: .file(extensions: ["json"]))
     var baseline: String?
 
     @Option(
         name: .customLong("write-baseline"),
-        help: ArgumentHelp("Write every finding of this run to a baseline file (then exit as usual).", valueName: "FILE"),
+        help: ArgumentHelp(
+            "Write every finding of this run to a baseline file (then exit as usual).", valueName: "FILE"),
         completion: .file(extensions: ["json"]))
     var writeBaseline: String?
 

@@ -27,7 +27,9 @@ struct MergeCommand: ParsableCommand {
     @Flag(help: "Warnings fail the merge too (--fail-on warning).")
     var strict = false
 
-    @Option(name: .customLong("fail-on"), help: ArgumentHelp("Findings that fail the merge.", valueName: "error|warning|never"))
+    @Option(
+        name: .customLong("fail-on"),
+        help: ArgumentHelp("Findings that fail the merge.", valueName: "error|warning|never"))
     var failOn: LintSettings.FailLevel?
 
     func validate() throws {

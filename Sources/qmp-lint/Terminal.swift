@@ -1,11 +1,12 @@
+import ArgumentParser
+import Foundation
+import QMPLint
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import ArgumentParser
-import Foundation
-import QMPLint
 
 /// The process's standard streams and terminal: the only place that writes to file descriptors
 /// 1 and 2, asks whether they are terminals, and how wide the terminal is.

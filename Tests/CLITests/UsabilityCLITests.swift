@@ -8,7 +8,8 @@ enum Scratch {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         for (name, text) in files {
             let url = dir.appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: url)
         }
         return dir
@@ -26,7 +27,8 @@ enum Scratch {
         env["COLUMNS"] = nil
         for (k, v) in environment { env[k] = v }
         p.environment = env
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         p.standardOutput = out
         p.standardError = err
         p.standardInput = FileHandle.nullDevice
@@ -198,7 +200,8 @@ struct SeverityThresholdCLITests {
 struct ExcerptCLITests {
     /// A libvirt record of `size` characters whose last member's value is wrong.
     static func longLine(_ size: Int) -> String {
-        let head = "2025-06-02 08:14:03.145+0000: 4411: info : qemuMonitorJSONIOProcessLine:235 : QEMU_MONITOR_RECV_EVENT: "
+        let head =
+            "2025-06-02 08:14:03.145+0000: 4411: info : qemuMonitorJSONIOProcessLine:235 : QEMU_MONITOR_RECV_EVENT: "
             + #"mon=0x7f3a1c00a2b0 event={"timestamp": {"seconds": 1748852043, "microseconds": 145001}, "event": "BLOCK_JOB_ERROR", "data": {"device": ""#
         let tail = #"", "operation": "write", "action": "sideways"}}"#
         return head + String(repeating: "x", count: size - head.count - tail.count) + tail
@@ -260,7 +263,8 @@ struct RuleDocsCLITests {
         #expect(text.stdout.contains("page: https://"))
         #expect(text.stdout.contains("/docs/rules/missing-member.md"))
         let page = try CLI.run(["rules", "missing-member", "--format", "markdown"])
-        let file = try String(contentsOf: CLI.root.appendingPathComponent("docs/rules/missing-member.md"), encoding: .utf8)
+        let file = try String(
+            contentsOf: CLI.root.appendingPathComponent("docs/rules/missing-member.md"), encoding: .utf8)
         #expect(page.stdout == file)
         let json = try CLI.run(["rules", "missing-member", "--format", "json"])
         let rules = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
@@ -276,19 +280,23 @@ struct RuleDocsCLITests {
         let findings = try #require(report["findings"] as? [[String: Any]])
         #expect(!findings.isEmpty)
         for f in findings {
-            #expect((f["url"] as? String) == "https://github.com/qmp-lint/qmp-lint/blob/main/docs/rules/\(f["rule"] as! String).md")
+            #expect(
+                (f["url"] as? String)
+                    == "https://github.com/qmp-lint/qmp-lint/blob/main/docs/rules/\(f["rule"] as! String).md")
         }
         let sarif = try CLI.run(["--format", "sarif", "Fixtures/examples/host-incident.log"])
         let log = try #require(try JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8)) as? [String: Any])
         let run = try #require((log["runs"] as? [[String: Any]])?.first)
-        let rules = try #require(((run["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]])
+        let rules = try #require(
+            ((run["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]])
         for rule in rules {
             #expect((rule["helpUri"] as? String)?.hasSuffix("/docs/rules/\(rule["id"] as! String).md") == true)
             #expect(((rule["help"] as? [String: Any])?["markdown"] as? String)?.contains("Default severity") == true)
         }
         let results = try #require(run["results"] as? [[String: Any]])
         for result in results {
-            let location = try #require((result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])
+            let location = try #require(
+                (result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])
             let snippet = (location["region"] as? [String: Any])?["snippet"] as? [String: Any]
             #expect((snippet?["text"] as? String)?.isEmpty == false)
         }
@@ -302,7 +310,10 @@ struct CommandLineCLITests {
         for flag in ["--help", "-h", "help"] {
             let r = try CLI.run([flag])
             #expect(r.status == 0)
-            for option in ["--format <format>", "--min-severity", "--fail-on", "--qemu-version", "--disable <RULE>", "SUBCOMMANDS:", "rules"] {
+            for option in [
+                "--format <format>", "--min-severity", "--fail-on", "--qemu-version", "--disable <RULE>",
+                "SUBCOMMANDS:", "rules",
+            ] {
                 #expect(r.stdout.contains(option), "\(flag) lacks \(option)")
             }
             #expect(r.stdout.contains("USAGE: qmp-lint [<options>] [<paths> ...]"))
@@ -331,7 +342,8 @@ struct CommandLineCLITests {
         #expect(try complete(["--fail-on", ""]) == ["error", "warning", "never"])
         for shell in ["zsh", "fish"] {
             let r = try CLI.run(["--generate-completion-script", shell])
-            #expect(r.status == 0 && r.stdout.contains("timeline") && r.stdout.contains("unplug-unconfirmed"), "\(shell)")
+            #expect(
+                r.status == 0 && r.stdout.contains("timeline") && r.stdout.contains("unplug-unconfirmed"), "\(shell)")
         }
     }
 
@@ -343,7 +355,9 @@ struct CommandLineCLITests {
             #expect(r.status == 64)
             #expect(!r.stderr.contains(":1:1:"), "\(r.stderr)")
         }
-        #expect(eight.stderr.contains("qmp-lint: --qemu-version: '8' names a major version only: give X.Y or X.Y.Z, e.g. 8.0"))
+        #expect(
+            eight.stderr.contains(
+                "qmp-lint: --qemu-version: '8' names a major version only: give X.Y or X.Y.Z, e.g. 8.0"))
         #expect(banana.stderr.contains("qmp-lint: --qemu-version: 'banana' is not a QEMU version"))
         #expect(old.stderr.contains("no built-in schema is as old as QEMU 1.0 (the oldest is 2.1.0)"))
         #expect(Set([eight.stderr, banana.stderr, old.stderr]).count == 3)
@@ -354,7 +368,10 @@ struct CommandLineCLITests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let input = CLI.root.appendingPathComponent("Fixtures/cli/clean.log").path
         let r = try CLI.run([input], cwd: dir)
-        #expect(r.stdout.contains("Schema qemu-8.2.0 (qemu-version 8.2 in .qmp-lint.yml (nearest release not newer: 8.2.0))"), "\(r.stdout)")
+        #expect(
+            r.stdout.contains(
+                "Schema qemu-8.2.0 (qemu-version 8.2 in .qmp-lint.yml (nearest release not newer: 8.2.0))"),
+            "\(r.stdout)")
         let bad = try Scratch.folder([".qmp-lint.yml": "qemu-version: \"1.0\"\n"])
         defer { try? FileManager.default.removeItem(at: bad) }
         let e = try CLI.run([input], cwd: bad)
@@ -363,13 +380,17 @@ struct CommandLineCLITests {
     }
 
     @Test func enableOverridesTheConfiguration() throws {
-        let dir = try Scratch.folder([".qmp-lint.yml": "disabled-rules: [missing-member]\nseverity: {unexpected-member: off}\n"])
+        let dir = try Scratch.folder([
+            ".qmp-lint.yml": "disabled-rules: [missing-member]\nseverity: {unexpected-member: off}\n"
+        ])
         defer { try? FileManager.default.removeItem(at: dir) }
         let input = CLI.root.appendingPathComponent("Fixtures/examples/host-incident.log").path
         let off = try CLI.run(["--format", "json", input], cwd: dir)
         #expect(!off.stdout.contains("\"missing-member\"") && !off.stdout.contains("\"unexpected-member\""))
-        let on = try CLI.run(["--format", "json", "--enable", "missing-member", "--enable", "unexpected-member", input], cwd: dir)
-        #expect(on.stdout.contains("\"rule\": \"missing-member\"") && on.stdout.contains("\"rule\": \"unexpected-member\""))
+        let on = try CLI.run(
+            ["--format", "json", "--enable", "missing-member", "--enable", "unexpected-member", input], cwd: dir)
+        #expect(
+            on.stdout.contains("\"rule\": \"missing-member\"") && on.stdout.contains("\"rule\": \"unexpected-member\""))
         let config = try CLI.run(["config", "--enable", "missing-member"], cwd: dir)
         #expect(config.stdout.contains("disabled-rules:\n  - unexpected-member\n"), "\(config.stdout)")
         let clash = try CLI.run(["--enable", "missing-member", "--disable", "missing-member", input])
@@ -427,7 +448,9 @@ struct CommandLineCLITests {
     @Test func unknownFormatIsRejectedByTheParser() throws {
         let r = try CLI.run(["--format", "nope", "Fixtures/cli/clean.log"])
         #expect(r.status == 64)
-        for name in ["text", "json", "jsonl", "csv", "sarif", "junit", "github", "gitlab", "markdown", "timeline", "html"] {
+        for name in [
+            "text", "json", "jsonl", "csv", "sarif", "junit", "github", "gitlab", "markdown", "timeline", "html",
+        ] {
             #expect(r.stderr.contains("  - \(name)\n"), "\(r.stderr)")
         }
         let report = try CLI.run(["--report", "nope=x", "Fixtures/cli/clean.log"])

@@ -1,9 +1,10 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
 /// Carries out a lint run and returns what it found as values: the report, what to tell the
 /// user besides it (`Diagnostic`s), and the exit status the findings and inputs call for. The
@@ -27,7 +28,8 @@ public enum LintRunner {
         }
         let named = settings.disabledRules.union(settings.enabledRules).union(settings.severities.keys)
         for id in named.sorted() where RuleCatalog.rule(id: id) == nil {
-            throw UsageError(message: "unknown rule '\(id)'\(didYouMean(id, among: RuleCatalog.ids)) (see qmp-lint rules)")
+            throw UsageError(
+                message: "unknown rule '\(id)'\(didYouMean(id, among: RuleCatalog.ids)) (see qmp-lint rules)")
         }
         let toStandardOutput = settings.outputs.filter(\.isStandardOutput)
         if toStandardOutput.count > 1 {
@@ -51,7 +53,11 @@ public enum LintRunner {
         var known = true
         for p in discovery.inputs {
             var st = stat()
-            if p != "-", stat(p, &st) == 0, st.st_mode & S_IFMT == S_IFREG { total += Int(st.st_size) } else { known = false }
+            if p != "-", stat(p, &st) == 0, st.st_mode & S_IFMT == S_IFREG {
+                total += Int(st.st_size)
+            } else {
+                known = false
+            }
         }
         return LintPlan(
             settings: settings, fixed: fixed, baseline: baseline, discovery: discovery, notices: notices,
@@ -105,7 +111,9 @@ public enum LintRunner {
         if let baseline = plan.baseline, let path = settings.baseline {
             let (filtered, suppressed) = baseline.filter(report)
             report = filtered
-            if suppressed > 0 { diagnostics.append(Diagnostic(.note, "\(suppressed) findings suppressed by baseline \(path)")) }
+            if suppressed > 0 {
+                diagnostics.append(Diagnostic(.note, "\(suppressed) findings suppressed by baseline \(path)"))
+            }
         }
         if status == .clean {
             if report.summary.unreadableFiles > 0 {
@@ -124,12 +132,18 @@ public enum LintRunner {
             report = shown
             if hidden > 0 {
                 diagnostics.append(
-                    Diagnostic(.note, "\(counted(hidden, "finding")) below \(minimum.rawValue) level not shown (--min-severity \(minimum.rawValue))"))
+                    Diagnostic(
+                        .note,
+                        "\(counted(hidden, "finding")) below \(minimum.rawValue) level not shown (--min-severity \(minimum.rawValue))"
+                    ))
             }
         }
-        if report.summary.events == 0 && report.summary.malformed == 0 && report.summary.files > report.summary.unreadableFiles {
+        if report.summary.events == 0 && report.summary.malformed == 0
+            && report.summary.files > report.summary.unreadableFiles
+        {
             let readable = report.summary.files - report.summary.unreadableFiles
-            diagnostics.append(Diagnostic(.note, "no QMP events found in \(counted(readable, "file"))", topic: .noInput))
+            diagnostics.append(
+                Diagnostic(.note, "no QMP events found in \(counted(readable, "file"))", topic: .noInput))
         }
         return LintOutcome(settings: settings, report: report, diagnostics: diagnostics, status: status)
     }

@@ -34,7 +34,10 @@ struct SourceLineCapture {
     init(enabled: Bool = true) { self.enabled = enabled }
 
     /// Forgets the cached line (the buffer changed).
-    mutating func invalidate() { lineStart = -1; lineEnd = -1 }
+    mutating func invalidate() {
+        lineStart = -1
+        lineEnd = -1
+    }
 
     /// The excerpt for a finding at byte `offset` of `buffer`.
     mutating func excerpt(_ buffer: UnsafeRawBufferPointer, at offset: Int) -> Excerpt {

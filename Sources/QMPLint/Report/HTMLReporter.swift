@@ -44,7 +44,8 @@ public enum HTMLReporter: StreamingReporter {
         // The filters: checkboxes first, so that CSS can hide what follows them in <main>.
         for severity in Severity.allCases.reversed() {
             let on = severity != .note || options.listNotes
-            out += "<input type=\"checkbox\" class=\"filter\" id=\"show-\(severity.rawValue)\"\(on ? " checked" : "")>\n"
+            out +=
+                "<input type=\"checkbox\" class=\"filter\" id=\"show-\(severity.rawValue)\"\(on ? " checked" : "")>\n"
         }
         out += "<main>\n<h1>qmp-lint report</h1>\n<p class=\"totals\">"
         out += "\(counted(s.files, "file")), \(counted(s.bytes, "byte")), \(counted(s.lines, "line")): "
@@ -52,7 +53,8 @@ public enum HTMLReporter: StreamingReporter {
         // Coloured only when there are some; severities below --min-severity left out.
         var totals = [s.errors > 0 ? "<b class=\"sev-error\">\(counted(s.errors, "error"))</b>" : "0 errors"]
         if options.minimumSeverity <= .warning {
-            totals.append(s.warnings > 0 ? "<span class=\"sev-warning\">\(counted(s.warnings, "warning"))</span>" : "0 warnings")
+            totals.append(
+                s.warnings > 0 ? "<span class=\"sev-warning\">\(counted(s.warnings, "warning"))</span>" : "0 warnings")
         }
         if options.minimumSeverity <= .note {
             totals.append(s.notes > 0 ? "<span class=\"sev-note\">\(counted(s.notes, "note"))</span>" : "0 notes")
@@ -179,7 +181,8 @@ public enum HTMLReporter: StreamingReporter {
         out += "<p class=\"legend\"><span class=\"key ev-key\"></span> event (a wider mark: several close together) "
         out += "<span class=\"key nt-key\"></span> without timestamp (placed after the event before it) "
         out += "findings (each links to its entry): <span class=\"key fm-key sev-error\"></span> error "
-        out += "<span class=\"key fm-key sev-warning\"></span> warning <span class=\"key fm-key sev-note\"></span> note. "
+        out +=
+            "<span class=\"key fm-key sev-warning\"></span> warning <span class=\"key fm-key sev-note\"></span> note. "
         out +=
             timed ? "x: time (UTC).</p>\n" : "x: order of the events in their stream (no event has a timestamp).</p>\n"
         out += "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\" viewBox=\"0 0 \(width) \(height)\" "
@@ -202,7 +205,8 @@ public enum HTMLReporter: StreamingReporter {
         }
         if !folder.isEmpty {
             let shown = shortened(folder, (plotLeft - 8) / g.charWidth - 1)
-            out += "<text class=\"axis\" x=\"4\" y=\"\(g.top - 10)\"><title>\(escape(folder))</title>\(escape(shown))</text>\n"
+            out +=
+                "<text class=\"axis\" x=\"4\" y=\"\(g.top - 10)\"><title>\(escape(folder))</title>\(escape(shown))</text>\n"
         }
         for (r, stream) in streams.enumerated() {
             let y = g.top + r * g.rowHeight
@@ -355,7 +359,8 @@ public enum HTMLReporter: StreamingReporter {
                 // Parsed events, then those that could not be parsed (the total counts both).
                 let invalid = count.invalid - count.malformed
                 out += "<tr class=\"event-count\"><td>\(escape(name))</td><td>\(count.total - count.malformed)</td>"
-                out += "<td>\(count.total - count.invalid)</td><td\(invalid > 0 ? " class=\"sev-error\"" : "")>\(invalid)</td>"
+                out +=
+                    "<td>\(count.total - count.invalid)</td><td\(invalid > 0 ? " class=\"sev-error\"" : "")>\(invalid)</td>"
                 out += "<td\(count.malformed > 0 ? " class=\"sev-error\"" : "")>\(count.malformed)</td></tr>\n"
             }
             if others.names > 0 {
@@ -528,8 +533,10 @@ public enum HTMLReporter: StreamingReporter {
             drain(&out, to: emit)
         }
         for (n, r) in list.rest.enumerated() {
-            out += "<li class=\"finding sev-\(r.severity.rawValue) rest\" id=\"rest-\(n + 1)\" data-n=\"\(r.members.count)\">"
-            out += "<span class=\"sev\">\(r.severity.rawValue)</span> <a class=\"rule\" href=\"#rule-\(escape(r.rule))\">"
+            out +=
+                "<li class=\"finding sev-\(r.severity.rawValue) rest\" id=\"rest-\(n + 1)\" data-n=\"\(r.members.count)\">"
+            out +=
+                "<span class=\"sev\">\(r.severity.rawValue)</span> <a class=\"rule\" href=\"#rule-\(escape(r.rule))\">"
             out += "[\(escape(r.rule))]</a> <span class=\"count\">\u{00D7} \(r.members.count)</span> "
             out += "<span class=\"msg\">further findings (\(counted(r.kinds, "kind")))</span>"
             appendLocations(report, r.members[...], to: &out)
@@ -635,19 +642,25 @@ public enum HTMLReporter: StreamingReporter {
                 var jobs: [Job] = []
                 var index: [String: Int] = [:]
                 for entry in stream.entries {
-                    guard let e = entry.event, e.name == "JOB_STATUS_CHANGE" || e.name.hasPrefix("BLOCK_JOB_") else { continue }
+                    guard let e = entry.event, e.name == "JOB_STATUS_CHANGE" || e.name.hasPrefix("BLOCK_JOB_") else {
+                        continue
+                    }
                     let data = dataMembers(e.data)
                     guard let id = e.name == "JOB_STATUS_CHANGE" ? data["id"] : (data["device"] ?? data["id"]) else {
                         continue
                     }
-                    let j = index[id] ?? { () -> Int in
-                        index[id] = jobs.count
-                        jobs.append(Job(id: id))
-                        return jobs.count - 1
-                    }()
+                    let j =
+                        index[id]
+                        ?? { () -> Int in
+                            index[id] = jobs.count
+                            jobs.append(Job(id: id))
+                            return jobs.count - 1
+                        }()
                     if jobs[j].type == nil { jobs[j].type = data["type"] }
                     if e.name == "JOB_STATUS_CHANGE" {
-                        if let status = data["status"], jobs[j].statuses.last != status { jobs[j].statuses.append(status) }
+                        if let status = data["status"], jobs[j].statuses.last != status {
+                            jobs[j].statuses.append(status)
+                        }
                     } else {
                         let short = String(e.name.dropFirst("BLOCK_JOB_".count))
                         if jobs[j].events.last != short { jobs[j].events.append(short) }
@@ -673,7 +686,8 @@ public enum HTMLReporter: StreamingReporter {
         for (label, jobs) in tables {
             out += "<h3 class=\"stream-jobs\">\(escapeText(label))</h3>\n"
             out += "<table class=\"jobs\">\n<thead><tr><th>Job</th><th>Type</th><th>Statuses</th>"
-            out += "<th>Block-job events</th><th>Events</th><th>First</th><th>Last</th><th>Findings</th></tr></thead>\n<tbody>\n"
+            out +=
+                "<th>Block-job events</th><th>Events</th><th>First</th><th>Last</th><th>Findings</th></tr></thead>\n<tbody>\n"
             for job in jobs {
                 out += "<tr class=\"job\"><td>\(escapeText(job.id))</td><td>\(escapeText(job.type ?? ""))</td>"
                 out += "<td>\(escapeText(job.statuses.joined(separator: " \u{2192} ")))</td>"

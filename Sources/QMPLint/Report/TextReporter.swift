@@ -136,7 +136,9 @@ public enum TextReporter: LiveReporter {
             for f in problems {
                 out += "  " + DisplayText.escaped(f.path) + ": "
                 if let reason = f.readError {
-                    out += readErrorsShown ? "unreadable" : "unreadable: " + DisplayText.escaped(readReason(reason, path: f.path))
+                    out +=
+                        readErrorsShown
+                        ? "unreadable" : "unreadable: " + DisplayText.escaped(readReason(reason, path: f.path))
                     if f.events > 0 { out += "; " }
                 }
                 if f.readError == nil || f.events > 0 {

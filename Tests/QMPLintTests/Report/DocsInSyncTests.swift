@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QMPLint
 
 /// README's rule table, docs/rules.md and the page of each rule (docs/rules/RULE.md) are
@@ -17,10 +18,14 @@ import Testing
     }
 
     @Test func rulesDocMatchesTheCatalogue() throws {
-        let want = "# qmp-lint rules\n\nGenerated from the rule declarations (`qmp-lint rules`); each rule has its "
+        let want =
+            "# qmp-lint rules\n\nGenerated from the rule declarations (`qmp-lint rules`); each rule has its "
             + "own page, also printed by `qmp-lint rules RULE --format markdown`.\n\n"
             + RuleCatalogRenderer.index(RuleCatalog.all) { "rules/\($0).md" }
-        if Self.update { try want.write(to: Self.rulesDoc, atomically: true, encoding: .utf8); return }
+        if Self.update {
+            try want.write(to: Self.rulesDoc, atomically: true, encoding: .utf8)
+            return
+        }
         #expect(try String(contentsOf: Self.rulesDoc, encoding: .utf8) == want)
     }
 
@@ -36,7 +41,9 @@ import Testing
             if Self.update {
                 try page.write(to: url, atomically: true, encoding: .utf8)
             } else {
-                #expect((try? String(contentsOf: url, encoding: .utf8)) == page, "\(url.lastPathComponent) is stale or missing (QMPLINT_UPDATE_DOCS=1)")
+                #expect(
+                    (try? String(contentsOf: url, encoding: .utf8)) == page,
+                    "\(url.lastPathComponent) is stale or missing (QMPLINT_UPDATE_DOCS=1)")
             }
         }
         for stale in existing.subtracting(wanted) {
@@ -57,13 +64,16 @@ import Testing
 
     @Test func readmeRuleTableMatchesTheCatalogue() throws {
         let text = try String(contentsOf: Self.readme, encoding: .utf8)
-        let begin = "<!-- rules:begin -->\n", end = "<!-- rules:end -->"
+        let begin = "<!-- rules:begin -->\n"
+        let end = "<!-- rules:end -->"
         guard let a = text.range(of: begin), let b = text.range(of: end, range: a.upperBound..<text.endIndex) else {
-            Issue.record("README lacks the rule table markers"); return
+            Issue.record("README lacks the rule table markers")
+            return
         }
         let current = String(text[a.upperBound..<b.lowerBound])
         if Self.update {
-            try (String(text[..<a.upperBound]) + Self.table() + "\n" + String(text[b.lowerBound...])).write(to: Self.readme, atomically: true, encoding: .utf8)
+            try (String(text[..<a.upperBound]) + Self.table() + "\n" + String(text[b.lowerBound...])).write(
+                to: Self.readme, atomically: true, encoding: .utf8)
             return
         }
         #expect(current == Self.table() + "\n")

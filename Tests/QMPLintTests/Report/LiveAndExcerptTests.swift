@@ -93,7 +93,10 @@ import Testing
         var columns = 0
         var found = false
         for scalar in prefix.unicodeScalars {
-            if columns == at { found = scalar == "\\"; break }
+            if columns == at {
+                found = scalar == "\\"
+                break
+            }
             columns += DisplayText.width(of: scalar)
         }
         #expect(found)
