@@ -8,14 +8,16 @@ struct CompatCommand: ParsableCommand {
         abstract: "Which QEMU releases could have produced these logs? Checks them against every built-in schema.")
 
     @Argument(help: "Files and directories to check.") var paths: [String]
-    @Option(name: [.customShort("f"), .long], help: "text or json.") var format = "text"
+    enum Format: String, CaseIterable, ExpressibleByArgument { case text, json }
+
+    @Option(name: [.customShort("f"), .long], help: "Output format.") var format = Format.text
     @Option(name: [.customShort("j"), .long], help: "Worker threads.") var jobs: Int?
 
     func run() throws {
         let discovery = InputDiscovery().discover(paths)
-        for e in discovery.errors { Console.error("qmp-lint: \(e)") }
+        for e in discovery.errors { Terminal.error("\(e)") }
         let verdicts = Compatibility.check(discovery, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
-        Console.out(Compatibility.render(verdicts, json: format == "json"))
+        try Terminal.show(Compatibility.render(verdicts, json: format == .json))
         if !discovery.errors.isEmpty { throw ExitCode(ExitStatus.unreadableInput.rawValue) }
         if !verdicts.contains(where: \.accepted) { throw ExitCode(ExitStatus.findings.rawValue) }
     }

@@ -4,20 +4,37 @@ import QMPLint
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
-        abstract: "List every rule: id, default severity, description and examples.")
+        abstract: "List every rule (id, default severity, description), or show one rule in full.")
 
-    @Option(name: [.customShort("f"), .long], help: "text, markdown or json.")
-    var format: String = "text"
+    enum Format: String, CaseIterable, ExpressibleByArgument { case text, markdown, json }
 
-    @Flag(name: .shortAndLong, help: "text: also the rationale and examples.")
+    @Argument(help: "A rule to show in full: rationale, examples, its page.", completion: .list(RuleCatalog.ids))
+    var rule: String?
+
+    @Option(name: [.customShort("f"), .long], help: "Output format.")
+    var format: Format = .text
+
+    @Flag(name: .shortAndLong, help: "text: also the rationale and examples of every rule.")
     var verbose = false
 
     func run() throws {
+        guard let id = rule else {
+            switch format {
+            case .text: try Terminal.show(RuleCatalogRenderer.text(RuleCatalog.all, verbose: verbose))
+            case .markdown: try Terminal.show(RuleCatalogRenderer.markdown(RuleCatalog.all))
+            case .json: try Terminal.show(RuleCatalogRenderer.json(RuleCatalog.all))
+            }
+            return
+        }
+        guard let description = RuleCatalog.rule(id: id) else {
+            Terminal.error("unknown rule '\(id)'\(RuleCatalog.suggestion(for: id)) (qmp-lint rules lists them)")
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
+        let url = RuleDocs.standard.url(for: id)
         switch format {
-        case "text": Console.out(RuleCatalogRenderer.text(RuleCatalog.all, verbose: verbose))
-        case "markdown": Console.out(RuleCatalogRenderer.markdown(RuleCatalog.all))
-        case "json": Console.out(RuleCatalogRenderer.json(RuleCatalog.all))
-        default: throw ValidationError("unknown format '\(format)' (text, markdown, json)")
+        case .text: try Terminal.show(RuleCatalogRenderer.text([description], verbose: true) + "    page: \(url)\n")
+        case .markdown: try Terminal.show(RuleCatalogRenderer.page(description))
+        case .json: try Terminal.show(RuleCatalogRenderer.json([description], docs: .standard))
         }
     }
 }

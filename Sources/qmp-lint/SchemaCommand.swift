@@ -8,10 +8,14 @@ struct SchemaCommand: ParsableCommand {
         abstract: "Inspect event schemas: built-in catalogs, events, one event, differences.",
         subcommands: [List.self, Events.self, Show.self, Diff.self, Export.self])
 
+    enum OutputFormat: String, CaseIterable, ExpressibleByArgument { case text, json }
+
     struct Source: ParsableArguments {
         @Option(help: ArgumentHelp("A QAPI source file or folder, a query-qmp-schema reply, or text documentation.", valueName: "PATH"))
         var schema: String?
-        @Option(name: .customLong("qemu-version"), help: ArgumentHelp("A built-in release (nearest not newer).", valueName: "X.Y[.Z]"))
+        @Option(
+            name: .customLong("qemu-version"), help: ArgumentHelp("A built-in release (nearest not newer).", valueName: "X.Y[.Z]"),
+            completion: .list(BuiltinCatalogs.versions))
         var qemuVersion: String?
 
         func load() throws -> Schema {
@@ -19,7 +23,7 @@ struct SchemaCommand: ParsableCommand {
             s.schemaPath = schema
             s.qemuVersion = qemuVersion
             do { return try SchemaResolution.resolve(s).0 } catch {
-                Console.error("qmp-lint: \(error)")
+                Terminal.error("\(error)")
                 throw ExitCode(ExitStatus.usage.rawValue)
             }
         }
@@ -27,29 +31,29 @@ struct SchemaCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The built-in catalogs (QEMU releases).")
-        @Option(name: [.customShort("f"), .long], help: "text or json.") var format = "text"
-        func run() throws { Console.out(SchemaPresentation.list(json: format == "json")) }
+        @Option(name: [.customShort("f"), .long], help: "Output format.") var format = OutputFormat.text
+        func run() throws { try Terminal.show(SchemaPresentation.list(json: format == .json)) }
     }
 
     struct Events: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Every event of a schema with its members.")
         @OptionGroup var source: Source
-        @Option(name: [.customShort("f"), .long], help: "text or json.") var format = "text"
-        func run() throws { Console.out(SchemaPresentation.events(try source.load(), json: format == "json")) }
+        @Option(name: [.customShort("f"), .long], help: "Output format.") var format = OutputFormat.text
+        func run() throws { try Terminal.show(SchemaPresentation.events(try source.load(), json: format == .json)) }
     }
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One event: members, types, optionality, since when.")
         @Argument(help: "Event name.") var event: String
         @OptionGroup var source: Source
-        @Option(name: [.customShort("f"), .long], help: "text or json.") var format = "text"
+        @Option(name: [.customShort("f"), .long], help: "Output format.") var format = OutputFormat.text
         func run() throws {
             let schema = try source.load()
-            guard let text = SchemaPresentation.show(event, in: schema, json: format == "json") else {
-                Console.error("qmp-lint: \(schema.name) has no event \(event)")
+            guard let text = SchemaPresentation.show(event, in: schema, json: format == .json) else {
+                Terminal.error("\(schema.name) has no event \(event)")
                 throw ExitCode(1)
             }
-            Console.out(text)
+            try Terminal.show(text)
         }
     }
 
@@ -58,17 +62,17 @@ struct SchemaCommand: ParsableCommand {
             abstract: "What changed between two schemas (each a release like 8.2 or a schema path).")
         @Argument(help: "Old schema: a QEMU version or a path.") var old: String
         @Argument(help: "New schema: a QEMU version or a path.") var new: String
-        @Option(name: [.customShort("f"), .long], help: "text or json.") var format = "text"
+        @Option(name: [.customShort("f"), .long], help: "Output format.") var format = OutputFormat.text
         func run() throws {
             func load(_ s: String) throws -> Schema {
                 var settings = LintSettings()
                 if FileManager.default.fileExists(atPath: s) { settings.schemaPath = s } else { settings.qemuVersion = s }
                 do { return try SchemaResolution.resolve(settings).0 } catch {
-                    Console.error("qmp-lint: \(error)")
+                    Terminal.error("\(error)")
                     throw ExitCode(ExitStatus.usage.rawValue)
                 }
             }
-            Console.out(SchemaPresentation.diff(try load(old), try load(new), json: format == "json"))
+            try Terminal.show(SchemaPresentation.diff(try load(old), try load(new), json: format == .json))
         }
     }
 
@@ -76,6 +80,6 @@ struct SchemaCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write the compact catalog of a schema (how the built-in catalogs are made).")
         @OptionGroup var source: Source
-        func run() throws { Console.out(SchemaCatalogCodec.encode(try source.load())) }
+        func run() throws { try Terminal.show(SchemaCatalogCodec.encode(try source.load())) }
     }
 }

@@ -15,13 +15,19 @@ enum CLI {
 
     struct Result { var status: Int32; var stdout: String; var stderr: String }
 
-    static func run(_ args: [String], stdin: Data? = nil, cwd: URL? = nil) throws -> Result {
+    /// `environment`: variables to set (a nil value removes one); NO_COLOR=1 and no COLUMNS
+    /// unless it says otherwise.
+    static func run(
+        _ args: [String], stdin: Data? = nil, cwd: URL? = nil, environment: [String: String?] = [:]
+    ) throws -> Result {
         let p = Process()
         p.executableURL = binary!
         p.arguments = args
         p.currentDirectoryURL = cwd ?? root
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
+        env["COLUMNS"] = nil
+        for (k, v) in environment { env[k] = v }
         p.environment = env
         let out = Pipe(), err = Pipe(), inp = Pipe()
         p.standardOutput = out; p.standardError = err; p.standardInput = inp

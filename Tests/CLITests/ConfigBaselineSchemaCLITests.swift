@@ -51,7 +51,7 @@ struct ConfigBaselineSchemaCLITests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("qemu-version: \"8.2\"") || r.stdout.contains("qemu-version: 8.2"), "\(r.stdout)")
         #expect(r.stdout.contains("format: sarif"))
-        #expect(r.stdout.contains("strict: true"))
+        #expect(r.stdout.contains("fail-on: warning"))
         try r.stdout.write(to: dir.appendingPathComponent("effective.yml"), atomically: true, encoding: .utf8)
         let again = try CLI.run(["config", "--config", "effective.yml"], cwd: dir)
         #expect(again.status == 0, "\(again.stderr)")

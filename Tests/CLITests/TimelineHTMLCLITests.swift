@@ -150,16 +150,35 @@ struct BrowserTests {
             Int($0.components(separatedBy: "data-n=\"").dropFirst().first?.prefix { $0.isNumber } ?? "") ?? 0
         }
         #expect(shown.reduce(0, +) == events, "event marks stand for \(shown.reduce(0, +)) events, JSON says \(events)")
-        #expect(Self.count("<li class=\"finding ", in: dom) == listed)
+        // Repeated findings are grouped: each list item stands for data-n findings.
+        let items = dom.components(separatedBy: "<li class=\"finding ").dropFirst().map {
+            Int($0.components(separatedBy: "data-n=\"").dropFirst().first?.prefix { $0.isNumber } ?? "") ?? 0
+        }
+        #expect(items.reduce(0, +) == listed)
+        #expect(items.count < listed, "620 filtered-timestamp notes are a handful of groups")
         #expect(listed == counted, "the corpus' findings are all listed")
         #expect(Self.count("<a href=\"#finding-", in: dom) > 0)
+        // The severity filters: checkboxes the page's CSS reads (no script); notes start hidden.
+        #expect(dom.contains("<input type=\"checkbox\" class=\"filter\" id=\"show-error\" checked=\"\">"))
+        #expect(dom.contains("<input type=\"checkbox\" class=\"filter\" id=\"show-note\">"))
         // The page logs nothing: console messages (script errors, blocked loads) appear as CONSOLE lines.
         let console = browser.stderr.split(separator: "\n").filter { $0.contains(":CONSOLE") }
         #expect(console.isEmpty, "console output: \(console)")
+    }
 
+    /// The screenshot in the README: the report of the repository's stream fixtures and example
+    /// (errors, warnings, jobs, two schemas), as headless Chromium renders it
+    /// (`QMPLINT_UPDATE_SCREENSHOT=1` stores it as docs/images/html-report.png).
+    @Test func screenshot() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qmp-lint-shot-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let html = dir.appendingPathComponent("report.html")
+        let lint = try CLI.run(["--format", "html", "-o", html.path] + TimelineHTMLCLITests.inputs)
+        #expect(lint.status == 1, "\(lint.stderr)")
         let shot = dir.appendingPathComponent("html-report.png")
         let s = try Chromium.run(
-            ["--hide-scrollbars", "--window-size=1400,1000", "--screenshot=\(shot.path)", html.absoluteString],
+            ["--hide-scrollbars", "--window-size=1400,1100", "--screenshot=\(shot.path)", html.absoluteString],
             profile: dir.appendingPathComponent("profile"))
         #expect(s.status == 0, "\(s.stderr.suffix(2000))")
         let png = try Data(contentsOf: shot)
@@ -171,5 +190,89 @@ struct BrowserTests {
             try? FileManager.default.removeItem(at: dest)
             try png.write(to: dest)
         }
+    }
+}
+
+/// The HTML report keeps to its size budget and its layout promises, whatever the input.
+@Suite(.enabled(if: CLI.available, "build qmp-lint first (swift build)"))
+struct HTMLReportCLITests {
+    static func scratch() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qmp-lint-html-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    static func items(_ html: String) -> [Int] {
+        html.components(separatedBy: "<li class=\"finding ").dropFirst().map {
+            Int($0.components(separatedBy: "data-n=\"").dropFirst().first?.prefix { $0.isNumber } ?? "") ?? 0
+        }
+    }
+
+    /// 21,000 findings (13.8 MB of HTML before grouping): repeated ones grouped, and past the
+    /// budget the rest summarised per rule; every finding is still accounted for.
+    @Test(arguments: [("repeated", 3), ("distinct", 21_000)])
+    func twentyOneThousandFindingsStayUnderTwoMegabytes(kind: String, names: Int) throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var log = ""
+        for i in 0..<21_000 {
+            log += #"{"timestamp": {"seconds": \#(1_700_000_000 + i), "microseconds": 5}, "event": "NO_SUCH_EVENT_\#(i % names)", "data": {"n": \#(i)}}"# + "\n"
+        }
+        let input = dir.appendingPathComponent("many.log")
+        try Data(log.utf8).write(to: input)
+        let html = dir.appendingPathComponent("r.html")
+        let r = try CLI.run(["--format", "html", "-o", html.path, "--max-findings", "0", input.path])
+        #expect(r.status == 1, "\(r.stderr)")
+        let page = try String(contentsOf: html, encoding: .utf8)
+        #expect(page.utf8.count < 2_000_000, "\(kind): \(page.utf8.count) bytes")
+        #expect(Self.items(page).reduce(0, +) == 21_000)
+        #expect(page.contains("data-findings=\"21000\""))
+        // Every mark of the timeline links to an item of the list.
+        let ids = Set(page.components(separatedBy: " id=\"").dropFirst().map { $0.prefix { $0 != "\"" } })
+        let links = page.components(separatedBy: "<a href=\"#").dropFirst().map { $0.prefix { $0 != "\"" } }
+        #expect(!links.isEmpty && links.allSatisfy { ids.contains($0) })
+    }
+
+    /// A long stream label is shown whole (the label column widens), not clipped.
+    @Test func streamLabelsAreNotClipped() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let name = "a-rather-long-folder-name-for-one-host/libvirtd-with-a-long-name.log"
+        let input = dir.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: input.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let line = "2025-06-02 08:14:03.145+0000: 4411: info : qemuMonitorJSONIOProcessLine:235 : QEMU_MONITOR_RECV_EVENT: "
+            + #"mon=0x7f3a1c00a2b0deadbeef event={"timestamp": {"seconds": 1748852043, "microseconds": 1}, "event": "STOP"}"#
+        try Data((line + "\n").utf8).write(to: input)
+        // A second file elsewhere, so that the labels keep their folders.
+        try Data((line + "\n").utf8).write(to: dir.appendingPathComponent("other.log"))
+        let r = try CLI.run(["--format", "html", name, "other.log"], cwd: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let label = "a-rather-long-folder-name-for-one-host/libvirtd-with-a-long-name.log mon=0x7f3a1c00a2b0deadbeef"
+        #expect(r.stdout.contains("<text class=\"label\" x=\"4\" y=\"47\"><title>\(label)</title>\(label)</text>"), "\(r.stdout)")
+    }
+
+    /// The schema and why it was chosen are said once, not once per file.
+    @Test func schemaReasonIsShownOnce() throws {
+        let r = try CLI.run(["--format", "html", "Fixtures/cli", "Fixtures/examples"])
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stdout.components(separatedBy: "default (newest built-in release)").count - 1 == 1)
+    }
+
+    /// One job table per stream: the jobs of each monitor apart.
+    @Test func oneJobTablePerStream() throws {
+        let r = try CLI.run(["--format", "html", "Fixtures/streams/job-illegal-transition.log"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.components(separatedBy: "<table class=\"jobs\">").count - 1 == 2)
+        #expect(r.stdout.contains("<h3 class=\"stream-jobs\">Fixtures/streams/job-illegal-transition.log mon=0x7f3a1c00a2b0</h3>"))
+        #expect(r.stdout.contains("<td>created → running → pending → concluded</td>"))
+    }
+
+    /// --min-severity note starts the page with notes shown; by default they start hidden.
+    @Test func notesStartHiddenUnlessAsked() throws {
+        let input = "Fixtures/json/iotests-filtered-values.out"
+        let hidden = try CLI.run(["--format", "html", input])
+        #expect(hidden.stdout.contains("<input type=\"checkbox\" class=\"filter\" id=\"show-note\">"))
+        let shown = try CLI.run(["--format", "html", "--min-severity", "note", input])
+        #expect(shown.stdout.contains("<input type=\"checkbox\" class=\"filter\" id=\"show-note\" checked>"))
     }
 }

@@ -2,12 +2,13 @@ import Foundation
 import Yams
 
 extension QMPLintConfiguration {
-    /// Reads and checks a configuration file. `knownRules` and `knownFormats` are the rule ids and
-    /// report formats values are checked against; an empty set skips that check. An empty file
+    /// Reads and checks a configuration file. `knownRules` are the rule ids values are checked
+    /// against (an empty set skips that check); formats are checked against `ReportFormat`,
+    /// QEMU versions against the built-in releases. An empty file
     /// (or one holding only comments) is a valid empty configuration. Relative paths in the file
     /// are later resolved against its folder (`baseDirectory`).
     public static func load(
-        path: String, knownRules: Set<String> = [], knownFormats: Set<String> = []
+        path: String, knownRules: Set<String> = []
     ) throws(ConfigurationError) -> QMPLintConfiguration {
         let data: Data
         do {
@@ -18,14 +19,14 @@ extension QMPLintConfiguration {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigurationError(path: path, message: "not UTF-8 text")
         }
-        var configuration = try parse(yaml: text, path: path, knownRules: knownRules, knownFormats: knownFormats)
+        var configuration = try parse(yaml: text, path: path, knownRules: knownRules)
         configuration.baseDirectory = directory(of: path)
         return configuration
     }
 
     /// Checks configuration text; `path` only names it in errors. `baseDirectory` stays "".
     public static func parse(
-        yaml text: String, path: String, knownRules: Set<String> = [], knownFormats: Set<String> = []
+        yaml text: String, path: String, knownRules: Set<String> = []
     ) throws(ConfigurationError) -> QMPLintConfiguration {
         let root: Node?
         do {
@@ -35,9 +36,11 @@ extension QMPLintConfiguration {
         } catch {
             throw ConfigurationError(path: path, message: "invalid YAML: \(error)")
         }
-        let reader = ConfigurationReader(path: path, knownRules: knownRules, knownFormats: knownFormats)
-        guard let root, !reader.isNull(root) else { return QMPLintConfiguration() }
-        return try reader.read(root)
+        let reader = ConfigurationReader(path: path, knownRules: knownRules)
+        var configuration = QMPLintConfiguration()
+        if let root, !reader.isNull(root) { configuration = try reader.read(root) }
+        configuration.source = path
+        return configuration
     }
 
     /// The configuration file that applies to `directory`: `.qmp-lint.yml`, then `.qmp-lint.yaml`,
@@ -100,7 +103,6 @@ extension QMPLintConfiguration {
 struct ConfigurationReader {
     let path: String
     let knownRules: Set<String>
-    let knownFormats: Set<String>
 
     func error(_ node: Node, _ message: String) -> ConfigurationError {
         ConfigurationError(path: path, line: node.mark?.line, column: node.mark?.column, message: message)
@@ -185,18 +187,31 @@ struct ConfigurationReader {
         return id
     }
 
-    func format(_ name: String, _ node: Node) throws(ConfigurationError) -> String {
-        if !knownFormats.isEmpty && !knownFormats.contains(name) {
-            let known = knownFormats.sorted().joined(separator: ", ")
-            throw error(node, "unknown format '\(name)'\(didYouMean(name, among: knownFormats)) (known: \(known))")
+    /// A format name, checked against `ReportFormat` as `--format` is.
+    func format(_ name: String, _ node: Node) throws(ConfigurationError) -> ReportFormat {
+        switch ReportFormat.parse(name) {
+        case .success(let f): return f
+        case .failure(let e): throw error(node, e.description)
         }
-        return name
+    }
+
+    /// One of `type`'s raw values, or an error listing them.
+    func choice<T: RawRepresentable & CaseIterable>(_ node: Node, _ key: String, _ type: T.Type) throws(ConfigurationError) -> T
+    where T.RawValue == String {
+        let v = try string(node, key)
+        let names = T.allCases.map(\.rawValue)
+        guard let value = T(rawValue: v) else {
+            throw error(node, "unknown \(key) '\(v)'\(didYouMean(v, among: names)) (expected \(names.joined(separator: ", ")))")
+        }
+        return value
     }
 
     func read(_ root: Node) throws(ConfigurationError) -> QMPLintConfiguration {
         var c = QMPLintConfiguration()
         var schemaKey: Node?
         var versionKey: Node?
+        var strictKey: Node?
+        var failOnKey: Node?
         for (key, keyNode, value) in try entries(try mapping(root, "the configuration"))
         where !isNull(value) || !QMPLintConfiguration.keys.contains(key) {
             switch key {
@@ -205,10 +220,9 @@ struct ConfigurationReader {
                 schemaKey = keyNode
             case "qemu-version":
                 let v = try string(value, key)
-                let parts = v.split(separator: ".", omittingEmptySubsequences: false)
-                guard (2...3).contains(parts.count),
-                    parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && Int($0) != nil })
-                else { throw error(value, "'qemu-version' must look like X.Y or X.Y.Z, got '\(v)'") }
+                if case .failure(let problem) = QEMUVersionRequest.resolve(v) {
+                    throw error(value, "'qemu-version': \(problem)")
+                }
                 c.qemuVersion = v
                 versionKey = keyNode
             case "format":
@@ -239,13 +253,18 @@ struct ConfigurationReader {
                 c.include = try stringList(value, key).map(\.0)
             case "exclude":
                 c.exclude = try stringList(value, key).map(\.0)
+            case "min-severity":
+                c.minSeverity = try choice(value, key, Severity.self)
+            case "fail-on":
+                c.failOn = try choice(value, key, LintSettings.FailLevel.self)
+                failOnKey = keyNode
             case "strict":
                 guard let s = value.scalar, s.style == .plain || s.style == .any else {
                     throw error(value, "'strict' must be true or false, not \(kind(value))")
                 }
                 switch s.string {
-                case "true", "True", "TRUE": c.strict = true
-                case "false", "False", "FALSE": c.strict = false
+                case "true", "True", "TRUE": c.strict = true; strictKey = keyNode
+                case "false", "False", "FALSE": c.strict = false; strictKey = keyNode
                 default: throw error(value, "'strict' must be true or false, got '\(s.string)'")
                 }
             case "jobs":
@@ -256,15 +275,7 @@ struct ConfigurationReader {
                 if n < 1 { throw error(value, "'jobs' must be at least 1, got \(n)") }
                 c.jobs = n
             case "color":
-                let v = try string(value, key)
-                guard let choice = LintSettings.ColorChoice(rawValue: v) else {
-                    let known = LintSettings.ColorChoice.allCases.map(\.rawValue).joined(separator: ", ")
-                    throw error(
-                        value,
-                        "unknown color '\(v)'\(didYouMean(v, among: LintSettings.ColorChoice.allCases.map(\.rawValue))) (expected \(known))"
-                    )
-                }
-                c.color = choice
+                c.color = try choice(value, key, LintSettings.ColorChoice.self)
             case "baseline":
                 c.baseline = try nonEmptyString(value, key)
             default:
@@ -274,6 +285,10 @@ struct ConfigurationReader {
         if let schemaKey, let versionKey {
             let later = (schemaKey.mark?.line ?? 0) > (versionKey.mark?.line ?? 0) ? schemaKey : versionKey
             throw error(later, "'schema' and 'qemu-version' exclude each other")
+        }
+        if let strictKey, let failOnKey {
+            let later = (strictKey.mark?.line ?? 0) > (failOnKey.mark?.line ?? 0) ? strictKey : failOnKey
+            throw error(later, "'strict' and 'fail-on' exclude each other ('strict: true' is 'fail-on: warning')")
         }
         return c
     }
@@ -296,7 +311,7 @@ struct ConfigurationReader {
                 if f.isEmpty || p.isEmpty { throw error(item, "\(expected), got '\(s.string)'") }
                 result.append(.init(format: try format(f, item), path: p))
             case .mapping(let m):
-                var f: String?
+                var f: ReportFormat?
                 var p: String?
                 for (key, keyNode, value) in try entries(m) {
                     switch key {

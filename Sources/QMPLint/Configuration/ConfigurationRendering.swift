@@ -6,12 +6,14 @@ extension QMPLintConfiguration {
         var out = YAMLWriter()
         if let schema { out.scalar("schema", schema) }
         if let qemuVersion { out.scalar("qemu-version", qemuVersion) }
-        if let format { out.scalar("format", format) }
-        if let reports { out.reports(reports.map { ($0.format, $0.path) }) }
+        if let format { out.scalar("format", format.rawValue) }
+        if let reports { out.reports(reports.map { ($0.format.rawValue, $0.path) }) }
         if !disabledRules.isEmpty { out.list("disabled-rules", disabledRules.sorted()) }
         if !severity.isEmpty { out.map("severity", severity.mapValues(\.rawValue)) }
         if let include { out.list("include", include) }
         if let exclude { out.list("exclude", exclude) }
+        if let minSeverity { out.plain("min-severity", minSeverity.rawValue) }
+        if let failOn { out.plain("fail-on", failOn.rawValue) }
         if let strict { out.plain("strict", strict ? "true" : "false") }
         if let jobs { out.plain("jobs", String(jobs)) }
         if let color { out.plain("color", color.rawValue) }
@@ -35,13 +37,18 @@ extension QMPLintConfiguration {
         } else {
             out.comment(settings.schemaPath == nil ? "qemu-version: (newest built-in)" : "qemu-version: (none)")
         }
-        out.scalar("format", settings.format)
-        out.reports(settings.reports.map { ($0.format, $0.path) })
-        out.list("disabled-rules", settings.disabledRules.sorted())
+        out.scalar("format", settings.format.rawValue)
+        out.reports(settings.reports.map { ($0.format.rawValue, $0.path) })
+        out.list("disabled-rules", settings.effectiveDisabledRules.sorted())
         out.map("severity", settings.severities.mapValues(\.rawValue))
         out.list("include", settings.include)
         out.list("exclude", settings.exclude)
-        out.plain("strict", settings.strict ? "true" : "false")
+        if let minimum = settings.minSeverity {
+            out.plain("min-severity", minimum.rawValue)
+        } else {
+            out.comment("min-severity: (every finding; text summarises notes)")
+        }
+        out.plain("fail-on", settings.failOn.rawValue)
         if settings.jobs > 0 { out.plain("jobs", String(settings.jobs)) } else { out.comment("jobs: (one per core)") }
         out.plain("color", settings.color.rawValue)
         if let baseline = settings.baseline {

@@ -18,8 +18,7 @@ public enum ConfigurationResolution {
         let path: String?
         if let configPath { path = configPath } else if useFile { path = QMPLintConfiguration.discover(from: ".") } else { path = nil }
         guard let path else { return (settings, Source(path: nil)) }
-        let configuration = try QMPLintConfiguration.load(
-            path: path, knownRules: Set(RuleCatalog.all.map(\.id)), knownFormats: Set(LintRunner.formatNames))
+        let configuration = try QMPLintConfiguration.load(path: path, knownRules: Set(RuleCatalog.all.map(\.id)))
         var s = settings
         configuration.apply(to: &s, explicit: explicit)
         return (s, Source(path: path))

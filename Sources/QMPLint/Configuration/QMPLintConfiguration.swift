@@ -1,5 +1,5 @@
 /// What a `.qmp-lint.yml` file says. Every key is optional: an absent key leaves the setting to
-/// the command line or the default. Loaded by `load(path:knownRules:knownFormats:)`, merged into a
+/// the command line or the default. Loaded by `load(path:knownRules:)`, merged into a
 /// run's `LintSettings` by `apply(to:explicit:)`, where command-line flags win.
 public struct QMPLintConfiguration: Sendable, Equatable {
     /// The names searched for by `discover(from:)`, in order of preference.
@@ -8,7 +8,7 @@ public struct QMPLintConfiguration: Sendable, Equatable {
     /// The keys a configuration file may hold, in the order `render()` writes them.
     public static let keys = [
         "schema", "qemu-version", "format", "reports", "disabled-rules", "severity", "include", "exclude",
-        "strict", "jobs", "color", "baseline",
+        "min-severity", "fail-on", "strict", "jobs", "color", "baseline",
     ]
 
     /// A rule's level as a configuration file sets it: a `Severity`, or `off` (the rule is disabled).
@@ -21,9 +21,9 @@ public struct QMPLintConfiguration: Sendable, Equatable {
 
     /// A further report: `{format: sarif, path: out.sarif}` or `"sarif=out.sarif"` in the file.
     public struct Report: Sendable, Equatable {
-        public var format: String
+        public var format: ReportFormat
         public var path: String
-        public init(format: String, path: String) {
+        public init(format: ReportFormat, path: String) {
             self.format = format
             self.path = path
         }
@@ -34,7 +34,7 @@ public struct QMPLintConfiguration: Sendable, Equatable {
     /// `qemu-version`: a built-in catalog, `X.Y[.Z]`. Excludes `schema`.
     public var qemuVersion: String?
     /// `format`: the main report's format.
-    public var format: String?
+    public var format: ReportFormat?
     /// `reports`: further reports, each written to its path.
     public var reports: [Report]?
     /// `disabled-rules`: rules turned off, in file order without repeats.
@@ -44,7 +44,11 @@ public struct QMPLintConfiguration: Sendable, Equatable {
     /// `include` / `exclude`: globs for walked files (matched like `--include` / `--exclude`).
     public var include: [String]?
     public var exclude: [String]?
-    /// `strict`: warnings fail the run too.
+    /// `min-severity`: the least severe finding the reports show.
+    public var minSeverity: Severity?
+    /// `fail-on`: which findings fail the run (error, warning, never).
+    public var failOn: LintSettings.FailLevel?
+    /// `strict`: warnings fail the run too (`fail-on: warning`; excludes `fail-on`).
     public var strict: Bool?
     /// `jobs`: worker threads, at least 1.
     public var jobs: Int?
@@ -56,6 +60,8 @@ public struct QMPLintConfiguration: Sendable, Equatable {
     /// The folder relative paths in the file (`schema`, report paths, `baseline`) are resolved
     /// against: the configuration file's folder, "" for the current directory.
     public var baseDirectory: String = ""
+    /// The file as named in messages (`.qmp-lint.yml`), "" when parsed from text without one.
+    public var source: String = ""
 
     public init() {}
 
@@ -63,6 +69,7 @@ public struct QMPLintConfiguration: Sendable, Equatable {
     public var isEmpty: Bool {
         var empty = QMPLintConfiguration()
         empty.baseDirectory = baseDirectory
+        empty.source = source
         return self == empty
     }
 
@@ -91,14 +98,19 @@ public struct ExplicitFlags: OptionSet, Sendable, Hashable {
     public static let include = ExplicitFlags(rawValue: 1 << 4)
     /// `--exclude` (any).
     public static let exclude = ExplicitFlags(rawValue: 1 << 5)
-    /// `--strict`.
-    public static let strict = ExplicitFlags(rawValue: 1 << 6)
+    /// `--strict`, `--no-strict`, `--exit-zero` or `--fail-on`: the file's `strict` and `fail-on`
+    /// are both ignored.
+    public static let failOn = ExplicitFlags(rawValue: 1 << 6)
+    /// The same as `failOn`.
+    public static let strict = failOn
     /// `-j/--jobs`.
     public static let jobs = ExplicitFlags(rawValue: 1 << 7)
     /// `--color`.
     public static let color = ExplicitFlags(rawValue: 1 << 8)
     /// `--baseline`.
     public static let baseline = ExplicitFlags(rawValue: 1 << 9)
+    /// `--min-severity`.
+    public static let minSeverity = ExplicitFlags(rawValue: 1 << 10)
 }
 
 extension QMPLintConfiguration {
@@ -107,11 +119,13 @@ extension QMPLintConfiguration {
     /// one, replaces the default. Lists replace rather than extend, except rules: the file's
     /// disabled rules (`disabled-rules` and `severity: off`) are added to `--disable`'s, and the
     /// file's per-rule severities apply to the rules `settings.severities` does not already name.
-    /// A rule the command line gives a severity is never disabled by the file.
+    /// A rule the command line gives a severity is never disabled by the file, nor one it turns
+    /// on with `--enable` (`LintSettings.enabledRules`).
     public func apply(to settings: inout LintSettings, explicit: ExplicitFlags) {
         if explicit.isDisjoint(with: [.schema, .qemuVersion]) && (schema != nil || qemuVersion != nil) {
             settings.schemaPath = schema.map(resolve)
             settings.qemuVersion = qemuVersion
+            settings.schemaOrigin = source.isEmpty ? "configuration file" : source
         }
         if !explicit.contains(.format), let format { settings.format = format }
         if !explicit.contains(.reports), let reports {
@@ -126,7 +140,11 @@ extension QMPLintConfiguration {
         }
         if !explicit.contains(.include), let include { settings.include = include }
         if !explicit.contains(.exclude), let exclude { settings.exclude = exclude }
-        if !explicit.contains(.strict), let strict { settings.strict = strict }
+        if !explicit.contains(.failOn) {
+            if let strict { settings.strict = strict }
+            if let failOn { settings.failOn = failOn }
+        }
+        if !explicit.contains(.minSeverity), let minSeverity { settings.minSeverity = minSeverity }
         if !explicit.contains(.jobs), let jobs { settings.jobs = jobs }
         if !explicit.contains(.color), let color { settings.color = color }
         if !explicit.contains(.baseline), let baseline { settings.baseline = resolve(baseline) }

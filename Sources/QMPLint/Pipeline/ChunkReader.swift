@@ -90,7 +90,7 @@ final class ChunkReader: MessageSink {
     private var keyIndex: [String: Int32] = [:]
     private var lastKey: (bytes: [UInt8], kind: StreamKey.Kind, index: Int32)?
     /// The line of the previous finding (findings cluster on long lines).
-    private var lineCache: (start: Int, end: Int, text: String) = (-1, -1, "")
+    private var sourceLines = SourceLineCapture()
     /// Stream rule interest per message kind and name (the plan is the same for every chunk of a run).
     private var interest: [[String: UInt64]] = Array(repeating: [:], count: MessageKind.allCases.count)
 
@@ -106,7 +106,7 @@ final class ChunkReader: MessageSink {
         lines = LineCounter(anchor: from)
         keyIndex.removeAll(keepingCapacity: true)
         lastKey = nil
-        lineCache = (-1, -1, "")
+        sourceLines = SourceLineCapture(enabled: config.captureSourceLines)
         extractor.scan(b, floor: from, from: from, to: to, sink: self)
         result.bytes = to - from
         result.newlines = ByteScan.countNewlines(b, from: from, to: to)
@@ -280,20 +280,11 @@ final class ChunkReader: MessageSink {
     /// Places a finding at input offset `at` of the buffer.
     private func add(_ f: RawFinding, at: Int, eventLine: Int, event: String?, hash: String) {
         let at = min(max(0, at), max(0, buffer.count - 1))
-        if !(at >= lineCache.start && at < lineCache.end) {
-            let ls = ByteScan.lineStart(buffer, at)
-            let end = ByteScan.lineEnd(buffer, at, limit: buffer.count)
-            var le = end
-            if le > ls && buffer[le - 1] == ByteScan.cr { le -= 1 }
-            // One string per line, shared by the findings on it.
-            let text = config.captureSourceLines
-                ? String(decoding: UnsafeRawBufferPointer(rebasing: buffer[ls..<min(le, ls + 400)]), as: UTF8.self) : ""
-            lineCache = (ls, max(end, ls + 1), text)
-        }
+        let x = sourceLines.excerpt(buffer, at: at)
         result.findings.append(ReportFinding(
-            file: config.path, line: lines.line(of: at, buffer), column: at - lineCache.start + 1, eventLine: eventLine,
+            file: config.path, line: lines.line(of: at, buffer), column: at - x.lineStart + 1, eventLine: eventLine,
             event: event, rule: f.rule, severity: f.severity, message: f.message, pointer: f.pointer,
-            eventHash: hash, sourceLine: lineCache.text))
+            eventHash: hash, sourceLine: x.text, sourceLineStart: x.start, sourceLineTruncated: x.truncated))
     }
 }
 

@@ -104,6 +104,7 @@ final class FileReducer {
     /// Takes in the next chunk; `buffer` holds its text (for the places of stream findings).
     func reduce(_ chunk: ChunkResult, keys: [StreamKey], buffer: UnsafeRawBufferPointer) {
         local = keys.map { stream($0) }
+        site.newBuffer()
         result.markers += chunk.markers
         for f in chunk.loose { addFinding(f, stream: nil) }
         for (rule, n) in chunk.omitted {
@@ -189,8 +190,7 @@ final class FileReducer {
             if r.kind == .event {
                 result.summary.malformed += 1
                 if !r.name.isEmpty {
-                    result.eventsByName[r.name, default: EventCount()].total += 1
-                    result.eventsByName[r.name, default: EventCount()].invalid += 1
+                    result.eventsByName[r.name, default: EventCount()] += EventCount(total: 1, invalid: 1, malformed: 1)
                 }
             }
             for f in chunk.findings[r.findings] { addFinding(shifted(f), stream: nil) }
@@ -321,7 +321,7 @@ final class FileReducer {
         f.stream = stream
         result.count(f)
         result.findings.append(f)
-        if result.findings.count > 2 * config.maxFindings { result.trimFindings(to: config.maxFindings) }
+        if result.findings.count / 2 > config.maxFindings { result.trimFindings(to: config.maxFindings) }
     }
 
     private func addStreamFinding(_ item: StreamFindings.Item, stream: String) {
@@ -335,7 +335,8 @@ final class FileReducer {
             ReportFinding(
                 file: config.path, line: site.line, column: site.column, eventLine: site.eventLine, event: site.event,
                 rule: RuleRegistry.all[item.rule].description.id, severity: severity, message: item.message,
-                pointer: "", eventHash: site.eventHash, sourceLine: site.sourceLine),
+                pointer: "", eventHash: site.eventHash, sourceLine: site.sourceLine,
+                sourceLineStart: site.sourceLineStart, sourceLineTruncated: site.sourceLineTruncated),
             stream: stream)
     }
 

@@ -74,10 +74,7 @@ extension ReportSummary {
         if f.readError != nil { unreadableFiles += 1 }
         if let t = f.firstEvent, firstEvent.map({ t < $0 }) ?? true { firstEvent = t }
         if let t = f.lastEvent, lastEvent.map({ $0 < t }) ?? true { lastEvent = t }
-        for (k, v) in eventsByName {
-            self.eventsByName[k, default: EventCount()].total += v.total
-            self.eventsByName[k, default: EventCount()].invalid += v.invalid
-        }
+        for (k, v) in eventsByName { self.eventsByName[k, default: EventCount()] += v }
         for (k, v) in findingsByRule { self.findingsByRule[k, default: 0] += v }
     }
 }

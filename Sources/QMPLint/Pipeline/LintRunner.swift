@@ -1,179 +1,231 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
-/// Carries out a lint run: discovery, schema choice, extraction and validation in parallel,
-/// reports. The executable only parses flags into `LintSettings` and calls this.
+/// Carries out a lint run and returns what it found as values: the report, what to tell the
+/// user besides it (`Diagnostic`s), and the exit status the findings and inputs call for. The
+/// front end (the `qmp-lint` executable) prints and exits; nothing here touches a terminal.
+///
+/// A run has two steps so that the front end can speak between them: `prepare` checks the
+/// settings, loads the schema and the baseline and finds the inputs (a `UsageError` means
+/// nothing was checked), `run` reads them.
 public enum LintRunner {
-    public static var formatNames: [String] { ReportRendering.formatNames }
-
-    /// Runs and writes the reports; returns the exit status.
-    public static func run(_ settings: LintSettings) -> ExitStatus {
-        var settings = settings
-        if settings.paths.isEmpty {
-            if isatty(0) != 0 {
-                Console.error("qmp-lint: no input: name files or directories, or - for standard input (see --help)")
-                return .usage
-            }
-            settings.paths = ["-"]
-        }
-        for f in [settings.format] + settings.reports.map(\.format) where !formatNames.contains(f) {
-            Console.error("qmp-lint: unknown format '\(f)' (known: \(formatNames.joined(separator: ", ")))")
-            return .usage
-        }
+    /// Checks `settings` and finds the inputs.
+    public static func prepare(_ settings: LintSettings) throws(UsageError) -> LintPlan {
+        var notices: [Diagnostic] = []
         let fixed: (schema: Schema, choice: SchemaChoice)?
         do {
             fixed = try SchemaResolution.fixed(settings)
         } catch {
-            Console.error("qmp-lint: \(error)")
-            return .usage
+            throw UsageError(message: "\(error)")
         }
-        if let fixed, !settings.quiet {
-            for note in SchemaFiles.notes(fixed.schema) { Console.error(note) }
+        if let fixed {
+            for note in SchemaFiles.notes(fixed.schema) { notices.append(Diagnostic(.note, note)) }
         }
-        for id in settings.disabledRules.union(settings.severities.keys) where RuleCatalog.rule(id: id) == nil {
-            Console.error("qmp-lint: unknown rule '\(id)' (see qmp-lint rules)")
-            return .usage
+        let named = settings.disabledRules.union(settings.enabledRules).union(settings.severities.keys)
+        for id in named.sorted() where RuleCatalog.rule(id: id) == nil {
+            throw UsageError(
+                message: "unknown rule '\(id)'\(didYouMean(id, among: RuleCatalog.ids)) (see qmp-lint rules)")
         }
-        let discovery = InputDiscovery(followLinks: settings.followLinks, include: settings.include, exclude: settings.exclude)
-            .discover(settings.paths)
-        for s in discovery.skipped where !settings.quiet {
-            Console.error("qmp-lint: skipped \(s.description)")
+        let toStandardOutput = settings.outputs.filter(\.isStandardOutput)
+        if toStandardOutput.count > 1 {
+            throw UsageError(
+                message: "only one report can go to standard output: "
+                    + toStandardOutput.map(\.format.rawValue).joined(separator: " and "))
         }
+        var baseline: Baseline?
+        if let path = settings.baseline {
+            do { baseline = try Baseline.load(path: path) } catch { throw UsageError(message: "\(error)") }
+        }
+        let discovery = InputDiscovery(
+            followLinks: settings.followLinks, include: settings.include, exclude: settings.exclude
+        ).discover(settings.paths)
+        for s in discovery.skipped { notices.append(Diagnostic(.note, "skipped \(s.description)")) }
+        if discovery.inputs.isEmpty && discovery.errors.isEmpty {
+            let named = settings.paths.map { "'\($0)'" }.joined(separator: ", ")
+            notices.append(Diagnostic(.warning, "no files to check in \(named)", topic: .noInput))
+        }
+        var total = 0
+        var known = true
+        for p in discovery.inputs {
+            var st = stat()
+            if p != "-", stat(p, &st) == 0, st.st_mode & S_IFMT == S_IFREG {
+                total += Int(st.st_size)
+            } else {
+                known = false
+            }
+        }
+        return LintPlan(
+            settings: settings, fixed: fixed, baseline: baseline, discovery: discovery, notices: notices,
+            inputBytes: known ? total : nil)
+    }
+
+    /// Reads the plan's inputs; `progress` (when given) is told of every byte read.
+    public static func run(_ plan: LintPlan, progress: ProgressCounter? = nil) -> LintOutcome {
+        let settings = plan.settings
+        var diagnostics: [Diagnostic] = []
         let jobs = settings.jobs > 0 ? settings.jobs : ProcessInfo.processInfo.activeProcessorCount
         let provider = SchemaSelectingProvider(
-            fixed: fixed, rules: RuleSet(severities: settings.severities, disabled: settings.disabledRules))
+            fixed: plan.fixed,
+            rules: RuleSet(severities: settings.severities, disabled: settings.effectiveDisabledRules))
         let choice = provider.defaultChoice
         var linter = Linter(jobs: jobs, selector: provider)
-        let formats = Set([settings.format] + settings.reports.map(\.format))
-        linter.captureSourceLines = !formats.isDisjoint(with: ["text", "sarif", "junit", "html"])
+        let reporters = settings.outputs.map(\.format.reporter)
+        linter.captureSourceLines = reporters.contains { $0.needsSourceLines }
         linter.maxFindings = settings.maxFindings
         // Per-event records only for the formats that show events (bounded; counts otherwise).
-        if formats.contains(where: { Reporters.named($0)?.needsEvents == true }) {
+        if reporters.contains(where: { $0.needsEvents }) {
             linter.eventBudget = EventBudget(cap: settings.maxTimelineEvents)
         }
-        var bar: ProgressBar?
-        if settings.progress && ProgressBar.wanted {
-            var total = 0
-            var known = true
-            for p in discovery.inputs {
-                var st = stat()
-                if p != "-", stat(p, &st) == 0, st.st_mode & S_IFMT == S_IFREG { total += Int(st.st_size) } else { known = false }
-            }
-            let counter = ProgressCounter(totalBytes: known ? total : nil, totalFiles: discovery.inputs.count)
-            linter.progress = counter
-            bar = ProgressBar(counter: counter)
-            bar?.begin()
-        }
+        linter.progress = progress
         linter.geometry = settings.chunkGeometry
         linter.stdinName = settings.stdinName
-        var (report, results) = linter.run(discovery)
-        for r in results { for n in r.notices where !settings.quiet { Console.error("qmp-lint: \(n)") } }
+        var (report, results) = linter.run(plan.discovery)
+        for r in results {
+            for n in r.notices { diagnostics.append(Diagnostic(.warning, n)) }
+        }
         for r in results where r.omittedFindings > 0 {
-            Console.error("qmp-lint: \(r.summary.path): \(r.omittedFindings) further findings counted but not listed (at most \(settings.maxFindings) per input)")
+            diagnostics.append(
+                Diagnostic(
+                    .warning,
+                    "\(r.summary.path): \(r.omittedFindings) further findings counted but not listed (at most \(settings.maxFindings) per input)"
+                ))
+
         }
-        bar?.end()
         for i in report.files.indices where report.files[i].schema == nil { report.files[i].schema = choice }
-        for f in report.files where f.readError != nil {
-            Console.error("qmp-lint: \(f.readError!)")
+        for f in report.files {
+            if let reason = f.readError { diagnostics.append(Diagnostic(.error, reason, topic: .readError)) }
         }
+        var status = ExitStatus.clean
         // Baselines: written from every finding, then known findings left out of the reports.
         if let path = settings.writeBaseline {
             do {
                 let b = Baseline.make(from: report)
                 try b.write(to: path)
-                if !settings.quiet { Console.error("qmp-lint: wrote \(b.findingCount) findings to baseline \(path)") }
+                diagnostics.append(Diagnostic(.note, "wrote \(b.findingCount) findings to baseline \(path)"))
             } catch {
-                Console.error("qmp-lint: \(error)")
-                return .unreadableInput
+                diagnostics.append(Diagnostic(.error, "\(error)", topic: .output))
+                status = .outputError
             }
         }
-        if let path = settings.baseline {
-            do {
-                let (filtered, suppressed) = try Baseline.load(path: path).filter(report)
-                report = filtered
-                if !settings.quiet && suppressed > 0 {
-                    Console.error("qmp-lint: \(suppressed) findings suppressed by baseline \(path)")
-                }
-            } catch {
-                Console.error("qmp-lint: \(error)")
-                return .usage
+        if let baseline = plan.baseline, let path = settings.baseline {
+            let (filtered, suppressed) = baseline.filter(report)
+            report = filtered
+            if suppressed > 0 {
+                diagnostics.append(Diagnostic(.note, "\(suppressed) findings suppressed by baseline \(path)"))
             }
         }
-        // Reports.
-        let color: Bool
-        switch settings.color {
-        case .always: color = true
-        case .never: color = false
-        case .auto:
-            let env = ProcessInfo.processInfo.environment
-            color = settings.output == nil && isatty(1) != 0 && env["NO_COLOR"] == nil && env["TERM"] != "dumb"
+        if status == .clean {
+            if report.summary.unreadableFiles > 0 {
+                status = .unreadableInput
+            } else if (settings.failOn.fails(.error) && report.summary.errors > 0)
+                || (settings.failOn.fails(.warning) && report.summary.warnings > 0)
+            {
+                status = .findings
+            }
         }
-        var failed = false
-        if let path = settings.output {
-            if !Console.writeFile(path, { ReportRendering.write(report, format: settings.format, settings: settings, color: color, to: $0) }) { failed = true }
-        } else {
-            _ = ReportRendering.write(report, format: settings.format, settings: settings, color: color, to: 1)
+        // What is shown: findings below --min-severity are left out (they still fail the run).
+        if let minimum = settings.minSeverity, minimum > .note {
+            let (shown, hidden) = report.showing(minimum: minimum) { rule in
+                settings.severities[rule] ?? RuleCatalog.rule(id: rule)?.severity ?? .error
+            }
+            report = shown
+            if hidden > 0 {
+                diagnostics.append(
+                    Diagnostic(
+                        .note,
+                        "\(counted(hidden, "finding")) below \(minimum.rawValue) level not shown (--min-severity \(minimum.rawValue))"
+                    ))
+            }
         }
-        for (format, path) in settings.reports {
-            if !Console.writeFile(path, { ReportRendering.write(report, format: format, settings: settings, color: false, to: $0) }) { failed = true }
+        if report.summary.events == 0 && report.summary.malformed == 0
+            && report.summary.files > report.summary.unreadableFiles
+        {
+            let readable = report.summary.files - report.summary.unreadableFiles
+            diagnostics.append(
+                Diagnostic(.note, "no QMP events found in \(counted(readable, "file"))", topic: .noInput))
         }
-        if failed { return .unreadableInput }
-        if report.summary.unreadableFiles > 0 { return .unreadableInput }
-        if report.summary.errors > 0 || (settings.strict && report.summary.warnings > 0) { return .findings }
-        return .clean
+        return LintOutcome(settings: settings, report: report, diagnostics: diagnostics, status: status)
+    }
+
+    /// `prepare` then `run`, without progress.
+    public static func run(_ settings: LintSettings) throws(UsageError) -> LintOutcome {
+        run(try prepare(settings))
     }
 }
 
-/// Standard output and error, and report files.
-public enum Console {
-    public static func out(_ s: String) { writeAll(1, s) }
-    public static func out(_ bytes: [UInt8]) { _ = bytes.withUnsafeBytes { writeAll(1, $0) } }
-    public static func error(_ s: String) { writeAll(2, s + "\n") }
+/// A run ready to read its inputs (`LintRunner.prepare`).
+public struct LintPlan {
+    public let settings: LintSettings
+    let fixed: (schema: Schema, choice: SchemaChoice)?
+    let baseline: Baseline?
+    /// The inputs, in report order, and what could not be listed.
+    public let discovery: InputDiscovery.Result
+    /// What to tell the user before the run (schema notes, skipped entries, nothing to check).
+    public var notices: [Diagnostic]
+    /// Total bytes of the inputs when all are regular files (for a progress bar), else nil.
+    public var inputBytes: Int?
+}
 
-    static func writeAll(_ fd: Int32, _ s: String) {
-        var s = s
-        _ = s.withUTF8 { writeAll(fd, UnsafeRawBufferPointer($0)) }
+/// What a run found: the report as its reports show it, what to say besides, and the exit
+/// status its findings and inputs call for (a report that cannot be written adds
+/// `ExitStatus.outputError`, decided by whoever writes it).
+public struct LintOutcome {
+    public var settings: LintSettings
+    /// The report after the baseline and `--min-severity`.
+    public var report: LintReport
+    /// Messages for standard error, in order.
+    public var diagnostics: [Diagnostic]
+    public var status: ExitStatus
+
+    /// The options `format` is rendered with; `color` and `width` are the terminal's business.
+    public func options(for format: ReportFormat, color: Bool = false, width: Int = 80) -> ReportOptions {
+        ReportOptions(
+            color: color, summaryOnly: settings.summaryOnly, quiet: settings.quiet, rules: RuleCatalog.all,
+            workingDirectory: FileManager.default.currentDirectoryPath, listNotes: settings.minSeverity != nil,
+            width: width, minimumSeverity: settings.minSeverity ?? .note, ruleDocs: .standard)
     }
 
-    /// Writes every byte (retrying short writes); false on an error.
-    @discardableResult
-    static func writeAll(_ fd: Int32, _ u: UnsafeRawBufferPointer) -> Bool {
-        var off = 0
-        while off < u.count {
-            let n = Glibc.write(fd, u.baseAddress! + off, u.count - off)
-            if n < 0 { if errno == EINTR { continue }; return false }
-            off += n
+    /// Writes every report that goes to a file (not standard output); an error for each that
+    /// could not be written.
+    public func writeReportFiles() -> [OutputError] {
+        var errors: [OutputError] = []
+        for output in settings.outputs where !output.isStandardOutput {
+            do {
+                try ReportFile.write(report, output.format, options: options(for: output.format), to: output.path!)
+            } catch {
+                errors.append(error)
+            }
         }
-        return true
+        return errors
     }
-    /// Writes `s` to `path`; reports a failure on standard error.
-    public static func write(_ s: String, toFile path: String) -> Bool { write(Array(s.utf8), toFile: path) }
+}
 
-    /// Opens `path` for writing and lets `body` write to it; reports a failure on standard error.
-    static func writeFile(_ path: String, _ body: (Int32) -> Bool) -> Bool {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            error("qmp-lint: cannot write \(path): \(String(cString: strerror(errno)))")
-            return false
-        }
-        let wrote = body(fd)
-        let closed = close(fd) == 0
-        if !(wrote && closed) { error("qmp-lint: cannot write \(path): \(String(cString: strerror(errno)))") }
-        return wrote && closed
-    }
+/// Settings that cannot be used (an unknown rule, a schema or baseline that cannot be read):
+/// nothing was checked (exit status 64).
+public struct UsageError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(message: String) { self.message = message }
+    public var description: String { message }
+}
 
-    public static func write(_ bytes: [UInt8], toFile path: String) -> Bool {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            error("qmp-lint: cannot write \(path): \(String(cString: strerror(errno)))")
-            return false
-        }
-        let ok = bytes.withUnsafeBytes { writeAll(fd, $0) } && close(fd) == 0
-        if !ok { error("qmp-lint: cannot write \(path): \(String(cString: strerror(errno)))") }
-        return ok
+/// Something to tell the user besides the reports (the front end prints it on standard error).
+public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
+    public enum Level: String, Sendable { case error, warning, note }
+    /// What it is about, so a front end can leave out what a report already says.
+    public enum Topic: Sendable { case other, readError, noInput, output }
+
+    public var level: Level
+    public var message: String
+    public var topic: Topic
+    public init(_ level: Level, _ message: String, topic: Topic = .other) {
+        self.level = level
+        self.message = message
+        self.topic = topic
     }
+    public var description: String { message }
 }

@@ -1,7 +1,7 @@
 /// Comma-separated values (`--format csv`, RFC 4180): a header row, then one row per finding;
 /// with `summaryOnly`, one row per event name instead. Records end with CRLF; a field is quoted
 /// when it holds a comma, a quote, CR or LF (quotes doubled), and kept byte-for-byte otherwise.
-public enum CSVReporter: Reporter {
+public enum CSVReporter: DocumentReporter {
     public static let identifier = "csv"
     public static let description = "CSV (RFC 4180): one row per finding, or per event name with --summary"
     public static let fileExtension = "csv"
@@ -13,7 +13,7 @@ public enum CSVReporter: Reporter {
     /// The columns of the per-event-name table (`summaryOnly`).
     public static let summaryColumns = ["event", "total", "valid", "invalid"]
 
-    public static func render(_ report: LintReport, options: ReportOptions) -> String {
+    public static func renderDocument(_ report: LintReport, options: ReportOptions) -> String {
         var out = ""
         if options.summaryOnly {
             appendRecord(summaryColumns, to: &out)

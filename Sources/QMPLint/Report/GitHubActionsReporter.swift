@@ -5,28 +5,35 @@
 /// Escaping follows the Actions toolkit: in the message `%`, CR and LF become `%25`, `%0D`,
 /// `%0A`; property values also encode `:` and `,`. Other control characters from the log are
 /// shown as visible escapes (`\x1b`) so they cannot colour or rewrite the job log.
-public enum GitHubActionsReporter: Reporter {
+public enum GitHubActionsReporter: LiveReporter {
     public static let identifier = "github"
     public static let description = "GitHub Actions workflow commands (annotations)"
     public static let fileExtension = "txt"
 
-    public static func render(_ report: LintReport, options: ReportOptions) -> String {
+    public static func liveInput(_ file: FileSummary, options: ReportOptions) -> String {
+        guard let reason = file.readError else { return "" }
+        return "::error file=\(property(file.path)),title=unreadable-file::"
+            + data("cannot read \(file.path): \(TextReporter.readReason(reason, path: file.path))") + "\n"
+    }
+
+    public static func liveFindings(_ findings: ArraySlice<ReportFinding>, options: ReportOptions) -> String {
         var out = ""
-        for group in report.findingsByFile {
-            if let reason = group.summary?.readError {
-                out += "::error file=\(property(group.path)),title=unreadable-file::"
-                out += data("cannot read \(group.path): \(reason)") + "\n"
-            }
-            for f in group.findings {
-                out += "::\(command(f.severity)) file=\(property(f.file))"
-                if f.line >= 1 { out += ",line=\(f.line)" }
-                if f.line >= 1 && f.column >= 1 { out += ",col=\(f.column)" }
-                out += ",title=\(property(f.rule))::\(data(f.message))\n"
-            }
+        for f in findings {
+            out += "::\(command(f.severity)) file=\(property(f.file))"
+            if f.line >= 1 { out += ",line=\(f.line)" }
+            if f.line >= 1 && f.column >= 1 { out += ",col=\(f.column)" }
+            out += ",title=\(property(f.rule))::\(data(f.message))\n"
         }
+        return out
+    }
+
+    public static func liveEnd(_ report: LintReport, options: ReportOptions) -> String {
         let s = report.summary
-        out += "qmp-lint: \(counted(s.events, "event")) in \(counted(s.files, "file")): "
-        out += "\(counted(s.errors, "error")), \(counted(s.warnings, "warning")), \(counted(s.notes, "note"))"
+        var out = "qmp-lint: \(counted(s.events, "event")) in \(counted(s.files, "file")): "
+        var severities = [counted(s.errors, "error")]
+        if options.minimumSeverity <= .warning { severities.append(counted(s.warnings, "warning")) }
+        if options.minimumSeverity <= .note { severities.append(counted(s.notes, "note")) }
+        out += severities.joined(separator: ", ")
         if s.unreadableFiles > 0 { out += ", \(counted(s.unreadableFiles, "unreadable file"))" }
         return out + "\n"
     }

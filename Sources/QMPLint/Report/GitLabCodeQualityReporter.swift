@@ -5,12 +5,12 @@
 /// file, rule, event hash, pointer and the occurrence number among findings that share those,
 /// so it is unique within a report and stable across runs. An unreadable file is one `major`
 /// issue with check name `unreadable-file`.
-public enum GitLabCodeQualityReporter: Reporter {
+public enum GitLabCodeQualityReporter: DocumentReporter {
     public static let identifier = "gitlab"
     public static let description = "GitLab Code Quality report (JSON)"
     public static let fileExtension = "json"
 
-    public static func render(_ report: LintReport, options: ReportOptions) -> String {
+    public static func renderDocument(_ report: LintReport, options: ReportOptions) -> String {
         var w = ReportJSONWriter(pretty: true)
         var occurrences: [String: Int] = [:]
         w.beginArray()

@@ -1,22 +1,27 @@
 /// JSON Lines (`--format jsonl`): one compact finding object per line, with the same members as
-/// the `json` format's findings, then one `{"summary": {...}}` line. Suited to streaming:
-/// `line(for:)` renders a finding as soon as it is known.
-public enum JSONLReporter: Reporter {
+/// the `json` format's findings, then one `{"summary": {...}}` line. A live format: each
+/// finding's line can be printed as soon as the finding is known.
+public enum JSONLReporter: LiveReporter {
     public static let identifier = "jsonl"
     public static let description = "JSON Lines: one finding per line, then a summary line"
     public static let fileExtension = "jsonl"
 
-    public static func render(_ report: LintReport, options: ReportOptions) -> String {
+    public static func liveFindings(_ findings: ArraySlice<ReportFinding>, options: ReportOptions) -> String {
         var out = ""
-        for finding in report.findings { out += line(for: finding) }
-        out += summaryLine(for: report.summary)
+        for finding in findings { out += line(for: finding, url: options.ruleURL(finding.rule)) }
         return out
     }
 
+    public static func liveInput(_ file: FileSummary, options: ReportOptions) -> String { "" }
+
+    public static func liveEnd(_ report: LintReport, options: ReportOptions) -> String {
+        summaryLine(for: report.summary)
+    }
+
     /// One finding as a compact JSON object, newline included.
-    public static func line(for finding: ReportFinding) -> String {
+    public static func line(for finding: ReportFinding, url: String? = nil) -> String {
         var w = ReportJSONWriter(pretty: false)
-        JSONReporter.writeFinding(finding, to: &w)
+        JSONReporter.writeFinding(finding, url: url, to: &w)
         return w.output + "\n"
     }
 

@@ -8,15 +8,6 @@ public enum JSONReporter: StreamingReporter {
     public static let description = "one JSON document: summary, files and findings"
     public static let fileExtension = "json"
 
-    /// The report as UTF-8 bytes, in a buffer sized once.
-    public static func renderBytes(_ report: LintReport, options: ReportOptions) -> [UInt8] {
-        var bytes: [UInt8] = []
-        // A finding takes about 330 bytes: size the output once.
-        bytes.reserveCapacity(8192 + report.files.count * 400 + report.findings.count * (340 + (report.findings.first?.message.utf8.count ?? 0)))
-        write(report, options: options) { bytes.append(contentsOf: $0) }
-        return bytes
-    }
-
     /// Streams the report in pieces of about 256 KiB: memory stays flat however many findings.
     public static func write(_ report: LintReport, options: ReportOptions, to emit: (UnsafeRawBufferPointer) -> Void) {
         var w = ReportJSONWriter(pretty: true)
@@ -43,7 +34,7 @@ public enum JSONReporter: StreamingReporter {
         w.key("findings")
         w.beginArray()
         for finding in report.findings {
-            writeFinding(finding, to: &w)
+            writeFinding(finding, url: options.ruleURL(finding.rule), to: &w)
             if w.count >= piece { w.drain(emit) }
         }
         w.endArray()
@@ -69,6 +60,7 @@ public enum JSONReporter: StreamingReporter {
         w.member("malformed", s.malformed)
         w.member("eventsByName", sortedCounts: s.eventsByName.mapValues { $0.total })
         w.member("invalidByName", sortedCounts: s.eventsByName.mapValues { $0.invalid })
+        w.member("malformedByName", sortedCounts: s.eventsByName.mapValues { $0.malformed })
         w.member("invalidEvents", s.invalidEvents)
         w.member("findingsByRule", sortedCounts: s.findingsByRule)
         w.member("errors", s.errors)
@@ -97,7 +89,8 @@ public enum JSONReporter: StreamingReporter {
         w.endObject()
     }
 
-    static func writeFinding(_ f: ReportFinding, to w: inout ReportJSONWriter) {
+    /// One finding; `url`: its rule's page, when the report links rules to their pages.
+    static func writeFinding(_ f: ReportFinding, url: String?, to w: inout ReportJSONWriter) {
         w.beginObject()
         w.member("file", f.file)
         w.member("line", f.line)
@@ -110,6 +103,7 @@ public enum JSONReporter: StreamingReporter {
         w.member("pointer", f.pointer)
         w.member("stream", f.stream)
         w.member("eventHash", f.eventHash)
+        if let url { w.member("url", url) }
         w.endObject()
     }
 }

@@ -6,12 +6,13 @@
 /// the exit status would pass. An unreadable file is one test case with an `<error>`. A file
 /// without findings gets one passing test case, so every input shows up. Test-case names are
 /// `line L: EVENT [rule] /pointer`, numbered `(2)`, `(3)`... when they would repeat.
-public enum JUnitReporter: Reporter {
+public enum JUnitReporter: DocumentReporter {
     public static let identifier = "junit"
     public static let description = "JUnit XML: a test suite per file, a test case per finding"
+    public static let needsSourceLines = true
     public static let fileExtension = "xml"
 
-    public static func render(_ report: LintReport, options: ReportOptions) -> String {
+    public static func renderDocument(_ report: LintReport, options: ReportOptions) -> String {
         let groups = report.findingsByFile
         var body = ""
         var totalTests = 0
@@ -41,7 +42,7 @@ public enum JUnitReporter: Reporter {
                 if seen > 1 { name += " (\(seen))" }
                 let detail =
                     "\(f.file):\(f.line):\(f.column): \(f.severity.rawValue): \(f.message) [\(f.rule)]"
-                    + (f.sourceLine.isEmpty ? "" : "\n" + DisplayText.withoutLineEnd(f.sourceLine))
+                    + (f.sourceLine.isEmpty ? "" : "\n" + f.sourceSnippet)
                 cases += "    <testcase name=\(XMLText.attribute(name)) classname=\(XMLText.attribute(classname))>\n"
                 if f.severity == .error {
                     failures += 1

@@ -16,8 +16,14 @@ public struct ReportFinding: Sendable, Equatable {
     public var pointer: String
     /// Stable content hash of the event text (hex), for baselines and fingerprints.
     public var eventHash: String
-    /// The text of the line `line` (for the caret display), trimmed to a sane length; may be empty.
+    /// The text of the line `line` (for the caret display), or of a window of it around
+    /// `column` when the line is long (see `sourceLineStart`); may be empty.
     public var sourceLine: String
+    /// The 1-based byte column of line `line` where `sourceLine` starts: 1 when it holds the
+    /// line from its beginning, more when it is a window into a long line.
+    public var sourceLineStart: Int
+    /// Whether line `line` goes on after `sourceLine`.
+    public var sourceLineTruncated: Bool
     /// The stream (QEMU monitor session) the event belongs to, when known: `mon=0x7f..` of a
     /// libvirt log, `domain vm1` of virsh output, `session N` of a raw transcript; later sessions
     /// of the same monitor add ` session N`.
@@ -25,10 +31,31 @@ public struct ReportFinding: Sendable, Equatable {
 
     public init(file: String, line: Int, column: Int, eventLine: Int, event: String?, rule: String,
                 severity: Severity, message: String, pointer: String, eventHash: String, sourceLine: String,
-                stream: String? = nil) {
+                stream: String? = nil, sourceLineStart: Int = 1, sourceLineTruncated: Bool = false) {
         self.file = file; self.line = line; self.column = column; self.eventLine = eventLine
         self.event = event; self.rule = rule; self.severity = severity; self.message = message
         self.pointer = pointer; self.eventHash = eventHash; self.sourceLine = sourceLine; self.stream = stream
+        self.sourceLineStart = sourceLineStart; self.sourceLineTruncated = sourceLineTruncated
+    }
+
+    /// Whether `a` and `b` are about the same event (or malformed object): same file, same
+    /// first line, same content hash.
+    public static func sameEvent(_ a: ReportFinding, _ b: ReportFinding) -> Bool {
+        a.eventLine == b.eventLine && a.eventHash == b.eventHash && a.file == b.file
+    }
+
+    /// The runs of `findings` (in report order) that concern one event each, as index ranges:
+    /// the findings a reader wants to see together (six misplaced members of one object).
+    public static func eventGroups(_ findings: ArraySlice<ReportFinding>) -> [Range<Int>] {
+        var groups: [Range<Int>] = []
+        var start = findings.startIndex
+        while start < findings.endIndex {
+            var end = start + 1
+            while end < findings.endIndex && sameEvent(findings[start], findings[end]) { end += 1 }
+            groups.append(start..<end)
+            start = end
+        }
+        return groups
     }
 
     /// The report order: file, line, column, rule, then message.
@@ -59,11 +86,25 @@ public struct ReportFinding: Sendable, Equatable {
     }
 }
 
-/// Per event name: how many were seen and how many had an error-level finding.
+/// Per event name: how many were seen, how many had an error-level finding, and how many of
+/// those could not be parsed.
 public struct EventCount: Sendable, Equatable {
+    /// Every occurrence: parsed events and malformed text that names the event.
     public var total: Int = 0
+    /// Occurrences with an error-level finding, malformed ones included.
     public var invalid: Int = 0
-    public init(total: Int = 0, invalid: Int = 0) { self.total = total; self.invalid = invalid }
+    /// Occurrences that could not be parsed (`malformed-json`).
+    public var malformed: Int = 0
+    public init(total: Int = 0, invalid: Int = 0, malformed: Int = 0) {
+        self.total = total; self.invalid = invalid; self.malformed = malformed
+    }
+
+    /// Adds `b`'s counts to `a`'s (merging ranges, files and reports).
+    public static func += (a: inout EventCount, b: EventCount) {
+        a.total += b.total
+        a.invalid += b.invalid
+        a.malformed += b.malformed
+    }
 }
 
 /// A QMP timestamp (seconds, microseconds since the epoch).
@@ -113,7 +154,7 @@ public struct EventTimeline: Sendable, Equatable {
 }
 
 /// Which schema validated a file, and why that one.
-public struct SchemaChoice: Sendable, Equatable {
+public struct SchemaChoice: Sendable, Hashable {
     /// e.g. `qemu-10.2.0`, or a schema file's name.
     public var name: String
     /// e.g. "default (newest built-in)", "--qemu-version 8.2", "QMP greeting: QEMU 8.2.0 (line 1)".

@@ -5,17 +5,19 @@
 /// Text copied from logs is escaped so it cannot break a table or inject markup: `\`, `` ` ``,
 /// `*`, `_`, `[`, `]`, `|` are backslash-escaped, `<`, `>`, `&` become entities, line breaks
 /// become `<br>` and other control characters visible escapes.
-public enum MarkdownReporter: Reporter {
+public enum MarkdownReporter: DocumentReporter {
     public static let identifier = "markdown"
     public static let description = "Markdown summary for tickets and job summaries"
     public static let fileExtension = "md"
 
-    public static func render(_ report: LintReport, options: ReportOptions) -> String {
+    public static func renderDocument(_ report: LintReport, options: ReportOptions) -> String {
         let s = report.summary
         var out = "# qmp-lint report\n\n"
         out += "\(counted(s.files, "file")), \(counted(s.bytes, "byte")), \(counted(s.lines, "line")): "
         out += "**\(counted(s.events, "event"))**, \(s.invalidEvents) invalid, \(s.malformed) malformed; "
-        out += "**\(counted(s.errors, "error"))**, \(counted(s.warnings, "warning")), \(counted(s.notes, "note"))"
+        out += "**\(counted(s.errors, "error"))**"
+        if options.minimumSeverity <= .warning { out += ", \(counted(s.warnings, "warning"))" }
+        if options.minimumSeverity <= .note { out += ", \(counted(s.notes, "note"))" }
         if s.unreadableFiles > 0 { out += "; **\(counted(s.unreadableFiles, "unreadable file"))**" }
         out += ".\n\n"
         if let first = s.firstEvent, let last = s.lastEvent {

@@ -136,6 +136,14 @@ enum DisplayText {
     }
 }
 
+extension ReportFinding {
+    /// The finding's line as kept (a window of a long line, `…` marking what was cut), without
+    /// its line end: what SARIF's `region.snippet` and JUnit's details show.
+    var sourceSnippet: String {
+        (sourceLineStart > 1 ? "…" : "") + DisplayText.withoutLineEnd(sourceLine) + (sourceLineTruncated ? "…" : "")
+    }
+}
+
 /// Percent-encoding of file paths as relative URI references (RFC 3986).
 enum URIText {
     /// Keeps unreserved characters and `/`; encodes every other byte as `%XX`, so spaces,

@@ -63,8 +63,7 @@ public enum ReportMerging {
             if let t = o.firstEvent, s.firstEvent.map({ t < $0 }) ?? true { s.firstEvent = t }
             if let t = o.lastEvent, s.lastEvent.map({ $0 < t }) ?? true { s.lastEvent = t }
             for (k, v) in o.eventsByName {
-                s.eventsByName[k, default: EventCount()].total += v.total
-                s.eventsByName[k, default: EventCount()].invalid += v.invalid
+                s.eventsByName[k, default: EventCount()] += v
             }
             for (k, v) in o.findingsByRule { s.findingsByRule[k, default: 0] += v }
             files += r.files
@@ -106,7 +105,10 @@ public enum ReportMerging {
                 s.unreadableFiles = int(n, "unreadableFiles") ?? 0
                 s.firstEvent = time(n, "firstEvent"); s.lastEvent = time(n, "lastEvent")
                 let invalid = counts(n, "invalidByName")
-                for (k, v) in counts(n, "eventsByName") { s.eventsByName[k] = EventCount(total: v, invalid: invalid[k] ?? 0) }
+                let malformed = counts(n, "malformedByName")
+                for (k, v) in counts(n, "eventsByName") {
+                    s.eventsByName[k] = EventCount(total: v, invalid: invalid[k] ?? 0, malformed: malformed[k] ?? 0)
+                }
                 s.findingsByRule = counts(n, "findingsByRule")
             }
             var files: [FileSummary] = []

@@ -47,8 +47,40 @@ public enum RuleCatalogRenderer {
         return out
     }
 
+    /// The page of one rule (`docs/rules/RULE.md`, `qmp-lint rules RULE --format markdown`):
+    /// what it flags, its default severity, why, examples, how to configure it. Not
+    /// `standalone` (SARIF's `help.markdown`): without the title and the link to the index.
+    public static func page(_ rule: RuleDescription, standalone: Bool = true) -> String {
+        var out = standalone ? "# \(rule.id)\n\n" : ""
+        out += MarkdownReporter.escape(rule.description) + "\n\n"
+        out += "Default severity: **\(rule.severity.rawValue)**.\n"
+        if !rule.rationale.isEmpty { out += "\n## Why\n\n" + MarkdownReporter.escape(rule.rationale) + "\n" }
+        for (title, examples) in [("Flagged", rule.triggering), ("Not flagged", rule.nonTriggering)]
+        where !examples.isEmpty {
+            out += "\n## \(title)\n\n"
+            out += examples.map(fenced).joined(separator: "\n")
+        }
+        out += "\n## Configuration\n\n"
+        out += "Change its severity or turn it off in `.qmp-lint.yml`:\n\n"
+        out += "```yaml\nseverity: {\(rule.id): \(rule.severity == .error ? "warning" : "error")}   # error, warning, note or off\n```\n\n"
+        out += "For one run: `--disable \(rule.id)`; `--enable \(rule.id)` turns it back on when the "
+        out += "configuration file turns it off.\n"
+        if standalone { out += "\n[All rules](../rules.md)\n" }
+        return out
+    }
+
+    /// The table of rules, each id linking to `link(id)`.
+    public static func index(_ rules: [RuleDescription], link: (String) -> String) -> String {
+        var out = "| Rule | Default severity | Description |\n|---|---|---|\n"
+        for rule in rules {
+            out += "| [\(rule.id)](\(link(rule.id))) | \(rule.severity.rawValue) | \(MarkdownReporter.escape(rule.description)) |\n"
+        }
+        return out
+    }
+
     /// `[{"id", "severity", "description", "rationale", "triggering", "nonTriggering"}]`.
-    public static func json(_ rules: [RuleDescription]) -> String {
+    /// With `docs`, each object also has `url`, its page.
+    public static func json(_ rules: [RuleDescription], docs: RuleDocs? = nil) -> String {
         var w = ReportJSONWriter(pretty: true)
         w.beginArray()
         for rule in rules {
@@ -63,6 +95,7 @@ public enum RuleCatalogRenderer {
                 for example in examples { w.string(example) }
                 w.endArray()
             }
+            if let docs { w.member("url", docs.url(for: rule.id)) }
             w.endObject()
         }
         w.endArray()

@@ -8,16 +8,17 @@
 /// trimmed), the byte column is kept. `partialFingerprints["qmpLintEventHash/v1"]` is the
 /// event's content hash, the rule, a hash of the JSON Pointer and an occurrence number: stable
 /// across runs, moves and unrelated edits of the log.
-public enum SARIFReporter: Reporter {
+public enum SARIFReporter: DocumentReporter {
     public static let identifier = "sarif"
     public static let description = "SARIF 2.1.0, for GitHub code scanning and other viewers"
+    public static let needsSourceLines = true
     public static let fileExtension = "sarif"
 
     static let schemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
     static let fingerprintKey = "qmpLintEventHash/v1"
     static let baseID = "%SRCROOT%"
 
-    public static func render(_ report: LintReport, options: ReportOptions) -> String {
+    public static func renderDocument(_ report: LintReport, options: ReportOptions) -> String {
         let rules = ruleList(catalogue: options.rules, findings: report.findings)
         var ruleIndex: [String: Int] = [:]
         for (i, rule) in rules.enumerated() where ruleIndex[rule.id] == nil { ruleIndex[rule.id] = i }
@@ -42,7 +43,7 @@ public enum SARIFReporter: Reporter {
         if let uri = options.informationURI { w.member("informationUri", uri) }
         w.key("rules")
         w.beginArray()
-        for rule in rules { writeRule(rule, to: &w) }
+        for rule in rules { writeRule(rule, url: options.ruleURL(rule.id), to: &w) }
         w.endArray()
         w.endObject()
         w.endObject()
@@ -139,7 +140,9 @@ public enum SARIFReporter: Reporter {
         return rules
     }
 
-    static func writeRule(_ rule: RuleDescription, to w: inout ReportJSONWriter) {
+    /// One rule: descriptions, help as text and as Markdown (its documentation page), `helpUri`
+    /// when the report links rules to their pages.
+    static func writeRule(_ rule: RuleDescription, url: String?, to w: inout ReportJSONWriter) {
         w.beginObject()
         w.member("id", rule.id)
         w.member("name", pascalCase(rule.id))
@@ -151,9 +154,11 @@ public enum SARIFReporter: Reporter {
         w.beginObject()
         w.member("text", rule.rationale.isEmpty ? rule.description : rule.description + " " + rule.rationale)
         w.endObject()
+        if let url { w.member("helpUri", url) }
         w.key("help")
         w.beginObject()
         w.member("text", helpText(rule))
+        if !rule.rationale.isEmpty || !rule.triggering.isEmpty { w.member("markdown", RuleCatalogRenderer.page(rule, standalone: false)) }
         w.endObject()
         w.key("defaultConfiguration")
         w.beginObject()
@@ -215,6 +220,13 @@ public enum SARIFReporter: Reporter {
             w.beginObject()
             w.member("startLine", f.line)
             if f.column >= 1 { w.member("startColumn", codePointColumn(f)) }
+            if !f.sourceLine.isEmpty {
+                // The log is rarely in the repository: the line is what a reviewer sees.
+                w.key("snippet")
+                w.beginObject()
+                w.member("text", f.sourceSnippet)
+                w.endObject()
+            }
             w.endObject()
         }
         w.endObject()
@@ -239,10 +251,11 @@ public enum SARIFReporter: Reporter {
         "\(f.eventHash):\(f.rule):\(StableHash.hex(of: f.pointer))"
     }
 
-    /// The 1-based column in code points, from the 1-based byte column and the source line.
+    /// The 1-based column in code points, from the 1-based byte column and the source line
+    /// (the byte column when the line kept does not start at the line's beginning).
     static func codePointColumn(_ f: ReportFinding) -> Int {
         let target = f.column - 1
-        guard target > 0, target <= f.sourceLine.utf8.count else { return f.column }
+        guard target > 0, f.sourceLineStart == 1, target <= f.sourceLine.utf8.count else { return f.column }
         var bytes = 0
         var scalars = 0
         for scalar in f.sourceLine.unicodeScalars {

@@ -1,55 +1,121 @@
 /// The default, human-readable report (`--format text`).
 ///
-/// Findings come file by file as `path:line:col: severity: message [rule]`, each followed by
-/// the source line and a caret under the column, then a summary: events per name, findings per
-/// rule, files with problems, the time span of the events, the schema used, and a totals line.
-/// Everything copied from logs is shown through `DisplayText.escaped`, so a log cannot send
-/// escape sequences to the terminal. ANSI colour only with `ReportOptions.color`.
-public enum TextReporter: Reporter {
+/// Findings come file by file as `path:line:col: severity: message [rule]`. The findings of one
+/// event are shown together: their lines first, then the source lines they point into, each cut
+/// to fit the terminal (`ReportOptions.width`) around the findings' columns, with a caret under
+/// each value. Notes are summarised per rule unless `ReportOptions.listNotes`. A summary
+/// follows: events per name, findings per rule, files with problems, the time span of the
+/// events, the schema used, and a totals line. Everything copied from logs is shown through
+/// `DisplayText.escaped`, so a log cannot send escape sequences to the terminal. ANSI colour
+/// only with `ReportOptions.color`.
+public enum TextReporter: LiveReporter {
     public static let identifier = "text"
     public static let description = "human-readable findings with source excerpts and a summary (default)"
     public static let fileExtension = "txt"
+    public static let needsSourceLines = true
 
-    public static func render(_ report: LintReport, options: ReportOptions) -> String {
+    public static func liveInput(_ file: FileSummary, options: ReportOptions) -> String {
+        guard let reason = file.readError, !options.summaryOnly else { return "" }
+        let style = Style(enabled: options.color)
+        return style.bold(DisplayText.escaped(file.path)) + ": " + style.severity(.error, "error") + ": cannot read: "
+            + DisplayText.escaped(readReason(reason, path: file.path)) + "\n"
+    }
+
+    public static func liveFindings(_ findings: ArraySlice<ReportFinding>, options: ReportOptions) -> String {
+        if options.summaryOnly { return "" }
+        let listed = options.listNotes ? Array(findings) : findings.filter { $0.severity != .note }
+        if listed.isEmpty { return "" }
         let style = Style(enabled: options.color)
         var out = ""
-        if !options.summaryOnly {
-            for group in report.findingsByFile {
-                if let reason = group.summary?.readError {
-                    out += style.bold(DisplayText.escaped(group.path)) + ": "
-                    out += style.severity(.error, "error") + ": cannot read: "
-                    out += DisplayText.escaped(reason) + "\n"
-                }
-                for f in group.findings {
-                    appendFinding(f, style: style, excerpt: !options.quiet, to: &out)
-                }
-            }
+        for f in listed {
+            out += style.bold("\(DisplayText.escaped(f.file)):\(f.line):\(f.column):") + " "
+            out += style.severity(f.severity, f.severity.rawValue) + ": "
+            out += DisplayText.escaped(f.message) + " [\(DisplayText.escaped(f.rule))]\n"
         }
-        if options.quiet { return out }
-        if !out.isEmpty { out += "\n" }
-        appendSummary(report, style: style, to: &out)
+        if !options.quiet { appendExcerpts(listed, style: style, width: options.width, to: &out) }
         return out
     }
 
-    static func appendFinding(_ f: ReportFinding, style: Style, excerpt: Bool, to out: inout String) {
-        out += style.bold("\(DisplayText.escaped(f.file)):\(f.line):\(f.column):") + " "
-        out += style.severity(f.severity, f.severity.rawValue) + ": "
-        out += DisplayText.escaped(f.message) + " [\(DisplayText.escaped(f.rule))]\n"
-        guard excerpt, !f.sourceLine.isEmpty else { return }
-        let (text, caret) = DisplayText.sourceExcerpt(f.sourceLine, column: f.column)
-        out += "    " + text + "\n"
-        if let caret {
-            out += "    " + String(repeating: " ", count: caret) + style.severity(f.severity, "^") + "\n"
+    public static func liveEnd(_ report: LintReport, options: ReportOptions) -> String {
+        if options.quiet { return "" }
+        let style = Style(enabled: options.color)
+        var out = ""
+        let listedAny =
+            !options.summaryOnly
+            && (report.files.contains { $0.readError != nil }
+                || report.findings.contains { options.listNotes || $0.severity != .note })
+        if listedAny { out += "\n" }
+        if !options.listNotes && !options.summaryOnly {
+            let noteRules = Set(report.findings.lazy.filter { $0.severity == .note }.map(\.rule)).sorted()
+            if !noteRules.isEmpty {
+                let counts = noteRules.map { "\(DisplayText.escaped($0)) \(report.summary.findingsByRule[$0] ?? 0)" }
+                out += style.severity(.note, counted(report.summary.notes, "note")) + " not listed ("
+                out += counts.joined(separator: ", ") + "; --min-severity note lists them)\n\n"
+            }
+        }
+        appendSummary(
+            report, style: style, readErrorsShown: !options.summaryOnly, minimumSeverity: options.minimumSeverity,
+            to: &out)
+        return out
+    }
+
+    /// A read error as shown after its path: without the path again when it starts with it.
+    static func readReason(_ reason: String, path: String) -> String {
+        reason.hasPrefix(path + ": ") ? String(reason.dropFirst(path.count + 2)) : reason
+    }
+
+    /// The source lines of one event's findings: one block per line (a window of it per group
+    /// of carets that fit the width), line numbers in a gutter.
+    static func appendExcerpts(_ findings: [ReportFinding], style: Style, width: Int, to out: inout String) {
+        let shown = findings.filter { !$0.sourceLine.isEmpty }
+        guard let maxLine = shown.map(\.line).max() else { return }
+        let digits = String(maxLine).count
+        let pad = String(repeating: " ", count: digits)
+        var i = 0
+        while i < shown.count {
+            // The findings on one line that share one captured text.
+            var j = i + 1
+            while j < shown.count && shown[j].line == shown[i].line && shown[j].sourceLine == shown[i].sourceLine
+                && shown[j].sourceLineStart == shown[i].sourceLineStart
+            {
+                j += 1
+            }
+            let first = shown[i]
+            let excerpt = SourceExcerpt(
+                first.sourceLine, cutBefore: first.sourceLineStart > 1, cutAfter: first.sourceLineTruncated)
+            // The most severe caret wins a column.
+            let ranked = shown[i..<j].enumerated().sorted { a, b in
+                a.element.severity != b.element.severity ? a.element.severity > b.element.severity : a.offset < b.offset
+            }.map(\.element)
+            let carets = ranked.compactMap { f in
+                excerpt.column(ofByte: f.column - f.sourceLineStart).map { ($0, style.severity(f.severity, "^")) }
+            }
+            let number = String(first.line)
+            let label = String(repeating: " ", count: digits - number.count) + number
+            for row in excerpt.rows(carets: carets, width: max(20, width - digits - 4)) {
+                out += " " + label + " | " + row.text + "\n"
+                if !row.marks.isEmpty { out += " " + pad + " | " + row.marks + "\n" }
+            }
+            i = j
         }
     }
 
-    static func appendSummary(_ report: LintReport, style: Style, to out: inout String) {
+    /// The summary shared with the timeline format. `readErrorsShown`: the reasons an input
+    /// could not be read were printed above (they are then not repeated);
+    /// `minimumSeverity`: the lowest severity the report shows (counts below it are left out).
+    static func appendSummary(
+        _ report: LintReport, style: Style, readErrorsShown: Bool = false, minimumSeverity: Severity = .note,
+        to out: inout String
+    ) {
         let s = report.summary
         if !s.eventsByName.isEmpty {
             out += style.bold("Events by name") + "\n"
-            var rows = [["event", "total", "invalid"]]
+            var rows = [["event", "total", "invalid", "malformed"]]
             for (name, count) in report.sortedEventCounts {
-                rows.append([DisplayText.escaped(name), String(count.total), String(count.invalid)])
+                rows.append([
+                    DisplayText.escaped(name), String(count.total - count.malformed),
+                    String(count.invalid - count.malformed), String(count.malformed),
+                ])
             }
             out += table(rows)
             out += "\n"
@@ -61,19 +127,24 @@ public enum TextReporter: Reporter {
             out += table(rows)
             out += "\n"
         }
+        // Files with notes only are not files with problems.
         let problems = report.files.filter {
-            $0.readError != nil || $0.errors + $0.warnings + $0.notes + $0.malformed > 0
+            $0.readError != nil || $0.errors + $0.warnings + $0.malformed > 0
         }
         if !problems.isEmpty {
             out += style.bold("Files with problems") + "\n"
             for f in problems {
                 out += "  " + DisplayText.escaped(f.path) + ": "
                 if let reason = f.readError {
-                    out += "unreadable: " + DisplayText.escaped(reason)
+                    out +=
+                        readErrorsShown
+                        ? "unreadable" : "unreadable: " + DisplayText.escaped(readReason(reason, path: f.path))
                     if f.events > 0 { out += "; " }
                 }
                 if f.readError == nil || f.events > 0 {
-                    var parts = [counted(f.errors, "error"), counted(f.warnings, "warning"), counted(f.notes, "note")]
+                    var parts = [counted(f.errors, "error"), counted(f.warnings, "warning")]
+                    if minimumSeverity <= .note { parts.append(counted(f.notes, "note")) }
+                    if minimumSeverity > .warning { parts.removeLast() }
                     if f.invalidEvents > 0 {
                         parts.append("\(f.invalidEvents) of \(counted(f.events, "event")) invalid")
                     }
@@ -83,6 +154,14 @@ public enum TextReporter: Reporter {
                 out += "\n"
             }
             out += "\n"
+        }
+        if s.events == 0 && s.malformed == 0 {
+            let readable = s.files - s.unreadableFiles
+            if s.files == 0 {
+                out += "No files to check.\n"
+            } else if readable > 0 {
+                out += "No QMP events found in \(counted(readable, "file")).\n"
+            }
         }
         if let first = s.firstEvent, let last = s.lastEvent {
             out += style.bold("Events from") + " \(first.iso8601) to \(last.iso8601) (UTC)\n"
@@ -98,11 +177,10 @@ public enum TextReporter: Reporter {
         }
         var totals = "\(counted(s.files, "file")), \(counted(s.bytes, "byte")), \(counted(s.lines, "line")), "
         totals += "\(counted(s.events, "event")) (\(s.invalidEvents) invalid, \(s.malformed) malformed): "
-        totals += [
-            style.severity(.error, counted(s.errors, "error")),
-            style.severity(.warning, counted(s.warnings, "warning")),
-            style.severity(.note, counted(s.notes, "note")),
-        ].joined(separator: ", ")
+        var severities = [style.severity(.error, counted(s.errors, "error"))]
+        if minimumSeverity <= .warning { severities.append(style.severity(.warning, counted(s.warnings, "warning"))) }
+        if minimumSeverity <= .note { severities.append(style.severity(.note, counted(s.notes, "note"))) }
+        totals += severities.joined(separator: ", ")
         if s.unreadableFiles > 0 { totals += ", " + counted(s.unreadableFiles, "unreadable file") }
         out += totals + "\n"
     }

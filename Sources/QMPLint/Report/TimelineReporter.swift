@@ -60,7 +60,8 @@ public enum TimelineReporter: StreamingReporter {
             }
         }
         out += "\n"
-        TextReporter.appendSummary(report, style: style, to: &out)
+        TextReporter.appendSummary(
+            report, style: style, readErrorsShown: true, minimumSeverity: options.minimumSeverity, to: &out)
         drain(&out, to: emit, atLeast: 0)
     }
 

@@ -35,6 +35,10 @@ final class SiteSource {
     var invalid = false
     var captureSourceLines = true
     private var made: StreamSite?
+    private var lines = SourceLineCapture()
+
+    /// A new chunk's buffer: lines found in the last one are forgotten.
+    func newBuffer() { lines.invalidate() }
 
     func reset(buffer: UnsafeRawBufferPointer, start: Int, end: Int, line: Int, event: String?, invalid: Bool) {
         self.buffer = buffer; self.start = start; self.end = end; self.line = line
@@ -45,15 +49,11 @@ final class SiteSource {
     func site() -> StreamSite {
         if let made { return made }
         let start = min(self.start, max(0, buffer.count - 1))
-        let ls = ByteScan.lineStart(buffer, start)
-        let lineEnd = ByteScan.lineEnd(buffer, start, limit: buffer.count)
-        var le = lineEnd
-        if le > ls && buffer[le - 1] == ByteScan.cr { le -= 1 }
-        let text = captureSourceLines
-            ? String(decoding: UnsafeRawBufferPointer(rebasing: buffer[ls..<min(le, ls + 400)]), as: UTF8.self) : ""
+        lines.enabled = captureSourceLines
+        let x = lines.excerpt(buffer, at: start)
         let hash = StableHash.hex(ofBytes: UnsafeRawBufferPointer(rebasing: buffer[start..<min(max(end, start), buffer.count)]))
-        let s = StreamSite(line: line, column: start - ls + 1, eventLine: line, event: event, eventHash: hash,
-                           sourceLine: text, invalid: invalid)
+        let s = StreamSite(line: line, column: start - x.lineStart + 1, eventLine: line, event: event, eventHash: hash,
+                           sourceLine: x.text, invalid: invalid, sourceLineStart: x.start, sourceLineTruncated: x.truncated)
         made = s
         return s
     }
@@ -69,6 +69,10 @@ public struct StreamSite: Sendable {
     public var sourceLine: String
     /// The message already has an error-level finding (it counts as invalid once).
     public var invalid: Bool
+    /// Where `sourceLine` starts in the line, and whether the line goes on after it
+    /// (`ReportFinding.sourceLineStart`, `sourceLineTruncated`).
+    public var sourceLineStart = 1
+    public var sourceLineTruncated = false
 }
 
 /// The findings stream rules make while one message (or the end of a session) is shown to them.

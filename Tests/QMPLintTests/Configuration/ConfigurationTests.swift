@@ -5,17 +5,17 @@ import Testing
 
 /// Rule ids the configuration tests check against (the CLI passes the real catalogue).
 let testRules: Set<String> = ["missing-member", "extra-member", "bad-type", "unknown-event", "deprecated-event"]
-let testFormats = Set(LintRunner.formatNames)
+let testFormats = Set(ReportFormat.allCases.map(\.rawValue))
 
 func loadFixture(_ name: String) throws(ConfigurationError) -> QMPLintConfiguration {
     try QMPLintConfiguration.load(
-        path: TestPaths.fixture("config/" + name), knownRules: testRules, knownFormats: testFormats)
+        path: TestPaths.fixture("config/" + name), knownRules: testRules)
 }
 
 func parseError(_ yaml: String) -> String? {
     do {
         _ = try QMPLintConfiguration.parse(
-            yaml: yaml, path: ".qmp-lint.yml", knownRules: testRules, knownFormats: testFormats)
+            yaml: yaml, path: ".qmp-lint.yml", knownRules: testRules)
         return nil
     } catch {
         return error.description
@@ -27,10 +27,10 @@ func parseError(_ yaml: String) -> String? {
         let c = try loadFixture("full.qmp-lint.yml")
         #expect(c.schema == "schemas/qapi")
         #expect(c.qemuVersion == nil)
-        #expect(c.format == "sarif")
+        #expect(c.format == .sarif)
         #expect(
             c.reports == [
-                .init(format: "junit", path: "out/junit.xml"), .init(format: "json", path: "out/report.json"),
+                .init(format: .junit, path: "out/junit.xml"), .init(format: .json, path: "out/report.json"),
             ])
         #expect(c.disabledRules == ["unknown-event", "deprecated-event"])
         #expect(c.severity == ["missing-member": .warning, "extra-member": .off, "bad-type": .note])
@@ -126,7 +126,7 @@ func parseError(_ yaml: String) -> String? {
         ("exclude: 3\n", ".qmp-lint.yml:1:10: 'exclude' must be a list of strings, not a number"),
         (
             "format: sarf\n",
-            ".qmp-lint.yml:1:9: unknown format 'sarf' (did you mean 'sarif'?) (known: \(testFormats.sorted().joined(separator: ", ")))"
+            ".qmp-lint.yml:1:9: unknown format 'sarf' (did you mean 'sarif'?) (known: \(ReportFormat.namesList))"
         ),
         ("format: [json]\n", ".qmp-lint.yml:1:9: 'format' must be a string, not a list"),
         (
@@ -139,8 +139,21 @@ func parseError(_ yaml: String) -> String? {
         ),
         ("reports:\n  - format: json\n", ".qmp-lint.yml:2:5: a report needs both 'format' and 'path'"),
         ("reports: json=out.json\n", ".qmp-lint.yml:1:10: 'reports' must be a list, not a string"),
-        ("qemu-version: eight\n", ".qmp-lint.yml:1:15: 'qemu-version' must look like X.Y or X.Y.Z, got 'eight'"),
-        ("qemu-version: 8\n", ".qmp-lint.yml:1:15: 'qemu-version' must look like X.Y or X.Y.Z, got '8'"),
+        (
+            "qemu-version: eight\n",
+            ".qmp-lint.yml:1:15: 'qemu-version': 'eight' is not a QEMU version: give X.Y or X.Y.Z, e.g. 8.2 (see qmp-lint schema list)"
+        ),
+        (
+            "qemu-version: 8\n",
+            ".qmp-lint.yml:1:15: 'qemu-version': '8' names a major version only: give X.Y or X.Y.Z, e.g. 8.0; built-in releases of QEMU 8: 8.2.0"
+        ),
+        (
+            "qemu-version: \"1.0\"\n",
+            ".qmp-lint.yml:1:15: 'qemu-version': no built-in schema is as old as QEMU 1.0 (the oldest is 2.1.0)"
+        ),
+        ("min-severity: info\n", ".qmp-lint.yml:1:15: unknown min-severity 'info' (expected note, warning, error)"),
+        ("fail-on: warnings\n", ".qmp-lint.yml:1:10: unknown fail-on 'warnings' (did you mean 'warning'?) (expected error, warning, never)"),
+        ("strict: true\nfail-on: never\n", ".qmp-lint.yml:2:1: 'strict' and 'fail-on' exclude each other ('strict: true' is 'fail-on: warning')"),
         ("schema: a\nqemu-version: \"8.2\"\n", ".qmp-lint.yml:2:1: 'schema' and 'qemu-version' exclude each other"),
         ("schema: \"\"\n", ".qmp-lint.yml:1:9: 'schema' must not be empty"),
         ("format: text\nformat: json\n", ".qmp-lint.yml:2:1: duplicate key 'format' (first at 1:1)"),
@@ -151,10 +164,10 @@ func parseError(_ yaml: String) -> String? {
         #expect(parseError(yaml) == expected)
     }
 
-    @Test func emptyKnownSetsSkipRuleAndFormatChecks() throws {
-        let c = try QMPLintConfiguration.parse(yaml: "format: future\ndisabled-rules: [anything]\n", path: "c.yml")
-        #expect(c.format == "future")
+    @Test func emptyKnownRulesSkipTheRuleCheckButFormatsAreAlwaysChecked() throws {
+        let c = try QMPLintConfiguration.parse(yaml: "disabled-rules: [anything]\n", path: "c.yml")
         #expect(c.disabledRules == ["anything"])
+        #expect(throws: ConfigurationError.self) { try QMPLintConfiguration.parse(yaml: "format: future\n", path: "c.yml") }
     }
 
     @Test func unreadableFileIsAnError() {
@@ -256,7 +269,7 @@ func parseError(_ yaml: String) -> String? {
         var s = LintSettings()
         try fileConfiguration().apply(to: &s, explicit: [])
         #expect(s.schemaPath == "schemas/qapi")
-        #expect(s.format == "sarif")
+        #expect(s.format == .sarif)
         #expect(s.reports.map { "\($0.format)=\($0.path)" } == ["junit=out/junit.xml", "json=out/report.json"])
         #expect(s.disabledRules == ["unknown-event", "deprecated-event", "extra-member"])
         #expect(s.severities == ["missing-member": .warning, "bad-type": .note])
@@ -271,8 +284,8 @@ func parseError(_ yaml: String) -> String? {
     @Test func commandLineFlagsWin() throws {
         var s = LintSettings()
         s.qemuVersion = "9.0"
-        s.format = "json"
-        s.reports = [(format: "csv", path: "x.csv")]
+        s.format = .json
+        s.reports = [(format: .csv, path: "x.csv")]
         s.include = ["*.txt"]
         s.exclude = []
         s.strict = false
@@ -287,7 +300,7 @@ func parseError(_ yaml: String) -> String? {
         try fileConfiguration().apply(to: &s, explicit: explicit)
         #expect(s.schemaPath == nil)
         #expect(s.qemuVersion == "9.0")
-        #expect(s.format == "json")
+        #expect(s.format == .json)
         #expect(s.reports.map { "\($0.format)=\($0.path)" } == ["csv=x.csv"])
         #expect(s.include == ["*.txt"])
         #expect(s.exclude == [])
@@ -316,10 +329,10 @@ func parseError(_ yaml: String) -> String? {
 
     @Test func emptyConfigurationChangesNothing() {
         var s = LintSettings()
-        s.format = "csv"
+        s.format = .csv
         s.jobs = 3
         QMPLintConfiguration().apply(to: &s, explicit: [])
-        #expect(s.format == "csv")
+        #expect(s.format == .csv)
         #expect(s.jobs == 3)
         #expect(s.disabledRules.isEmpty)
     }
@@ -358,8 +371,9 @@ func parseError(_ yaml: String) -> String? {
 
                 """)
         var back = try QMPLintConfiguration.parse(
-            yaml: text, path: "rendered", knownRules: testRules, knownFormats: testFormats)
+            yaml: text, path: "rendered", knownRules: testRules)
         back.disabledRules = c.disabledRules  // rendered sorted; the set is the same
+        back.source = c.source
         #expect(back == c)
         #expect(Set(try QMPLintConfiguration.parse(yaml: text, path: "r").disabledRules) == Set(c.disabledRules))
     }
@@ -395,14 +409,15 @@ func parseError(_ yaml: String) -> String? {
                 severity: {}
                 include: []
                 exclude: []
-                strict: false
+                # min-severity: (every finding; text summarises notes)
+                fail-on: error
                 # jobs: (one per core)
                 color: auto
                 # baseline: (none)
 
                 """)
         // It is itself a valid configuration file.
-        let c = try QMPLintConfiguration.parse(yaml: defaults, path: "r", knownFormats: testFormats)
+        let c = try QMPLintConfiguration.parse(yaml: defaults, path: "r")
         var s = LintSettings()
         c.apply(to: &s, explicit: [])
         #expect(QMPLintConfiguration.render(effective: s) == defaults)
@@ -419,7 +434,7 @@ func parseError(_ yaml: String) -> String? {
         #expect(text.contains("severity:\n  bad-type: note\n  missing-member: warning\n"))
         #expect(text.hasPrefix("schema: schemas/qapi\n# qemu-version: (none)\n"))
         let reread = try QMPLintConfiguration.parse(
-            yaml: text, path: "r", knownRules: testRules, knownFormats: testFormats)
+            yaml: text, path: "r", knownRules: testRules)
         var again = LintSettings()
         reread.apply(to: &again, explicit: [])
         #expect(QMPLintConfiguration.render(effective: again) == text)

@@ -30,14 +30,14 @@ struct AnswerKeyTests {
         try #require(gen.0 == 0, "gen_corpus failed: \(gen.1)")
         var s = LintSettings()
         s.paths = [corpus]
-        s.format = "json"
+        s.format = .json
         s.output = dir.appendingPathComponent("report.json").path
         s.jobs = jobs
         s.chunkGeometry = ChunkGeometry(size: split)
         s.progress = false
         // Every rule on: the stateful rules' warnings on the generator's random event order
         // (job statuses, STOP/RESUME, rate-limited events) add no error-level finding.
-        let status = LintRunner.run(s)
+        let status = LintRunner.runWritingFiles(s)
         #expect(status == .findings)
         let check = Self.run([TestPaths.sharedPath("bench/check_report.py"), corpus + ".key.json", s.output!])
         #expect(check.0 == 0, "\(check.1)")

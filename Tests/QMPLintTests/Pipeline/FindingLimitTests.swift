@@ -25,13 +25,13 @@ import Testing
     static func report(_ path: String, jobs: Int, limit: Int, dir: URL) throws -> (String, [String: Any]) {
         var s = LintSettings()
         s.paths = [path]
-        s.format = "json"
+        s.format = .json
         s.jobs = jobs
         s.chunkGeometry = ChunkGeometry(size: 4096)
         s.maxFindings = limit
         s.progress = false
         s.output = dir.appendingPathComponent("r-\(jobs)-\(limit).json").path
-        _ = LintRunner.run(s)
+        _ = LintRunner.runWritingFiles(s)
         let text = try String(contentsOfFile: s.output!, encoding: .utf8)
         let json = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] ?? [:]
         return (text, json)

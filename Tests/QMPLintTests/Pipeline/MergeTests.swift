@@ -7,11 +7,11 @@ import Testing
     static func jsonReport(_ paths: [String], dir: URL, name: String) throws -> (String, URL) {
         var s = LintSettings()
         s.paths = paths
-        s.format = "json"
+        s.format = .json
         s.progress = false
         let out = dir.appendingPathComponent(name)
         s.output = out.path
-        _ = LintRunner.run(s)
+        _ = LintRunner.runWritingFiles(s)
         return (try String(contentsOf: out, encoding: .utf8), out)
     }
 
@@ -38,7 +38,8 @@ import Testing
             let (_, url) = try Self.jsonReport(g, dir: dir, name: "part\(i).json")
             parts.append(try ReportMerging.read(Array(try Data(contentsOf: url)), path: url.path))
         }
-        let merged = JSONReporter.render(ReportMerging.merge(parts), options: ReportOptions(rules: RuleCatalog.all))
+        let merged = JSONReporter.render(
+            ReportMerging.merge(parts), options: ReportOptions(rules: RuleCatalog.all, ruleDocs: .standard))
         #expect(merged == whole)
     }
 
@@ -57,7 +58,7 @@ import Testing
         #expect(report.files.contains { $0.readError != nil })
         #expect(report.files.allSatisfy { $0.schema != nil })
         #expect(report.summary.firstEvent != nil && report.summary.lastEvent != nil)
-        #expect(JSONReporter.render(report, options: ReportOptions(rules: RuleCatalog.all)) == text)
+        #expect(JSONReporter.render(report, options: ReportOptions(rules: RuleCatalog.all, ruleDocs: .standard)) == text)
     }
 
     /// Two files holding the same query-qmp-schema reply each name the schema after themselves

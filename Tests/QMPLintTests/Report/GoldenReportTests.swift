@@ -5,7 +5,7 @@ import Testing
 
 /// One golden file: a format, the report and options it renders, and the file it must equal.
 struct GoldenCase: Sendable, CustomTestStringConvertible {
-    enum Fixture: Sendable { case full, clean, empty }
+    enum Fixture: Sendable { case full, clean, empty, warningsAndAbove }
     var name: String
     var format: String
     var fixture: Fixture
@@ -18,6 +18,7 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
         case .full: ReportFixtures.report
         case .clean: ReportFixtures.cleanReport
         case .empty: ReportFixtures.emptyReport
+        case .warningsAndAbove: ReportFixtures.report.showing(minimum: .warning) { _ in .note }.report
         }
     }
 
@@ -41,12 +42,24 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
         quiet.quiet = true
         var summary = options
         summary.summaryOnly = true
+        var notesSummarised = options
+        notesSummarised.listNotes = false
+        var wide = options
+        wide.width = 120
+        var warnings = options
+        warnings.minimumSeverity = .warning
         cases += [
             GoldenCase(name: "text-color", format: "text", fixture: .full, options: color),
             GoldenCase(name: "text-quiet", format: "text", fixture: .full, options: quiet),
             GoldenCase(name: "text-summary", format: "text", fixture: .full, options: summary),
             GoldenCase(name: "csv-summary", format: "csv", fixture: .full, options: summary),
             GoldenCase(name: "markdown-summary", format: "markdown", fixture: .full, options: summary),
+            // The CLI's default: notes counted per rule, not listed.
+            GoldenCase(name: "text-notes-summarised", format: "text", fixture: .full, options: notesSummarised),
+            GoldenCase(name: "text-wide", format: "text", fixture: .full, options: wide),
+            // --min-severity warning: notes left out of the report and of its totals.
+            GoldenCase(name: "text-warnings", format: "text", fixture: .warningsAndAbove, options: warnings),
+            GoldenCase(name: "github-warnings", format: "github", fixture: .warningsAndAbove, options: warnings),
         ]
         return cases
     }

@@ -234,7 +234,7 @@ enum ReportFixtures {
     static var options: ReportOptions {
         ReportOptions(
             rules: rules, workingDirectory: "/home/ci/run 1", informationURI: "https://example.invalid/qmp-lint",
-            markdownFindingLimit: 6)
+            markdownFindingLimit: 6, ruleDocs: RuleDocs(base: "https://example.invalid/qmp-lint/docs/rules/"))
     }
 }
 

@@ -53,7 +53,7 @@ import Testing
 
     @Test func jsonLinesStreamMatchesRender() {
         var streamed = ""
-        for f in report.findings { streamed += JSONLReporter.line(for: f) }
+        for f in report.findings { streamed += JSONLReporter.line(for: f, url: options.ruleURL(f.rule)) }
         streamed += JSONLReporter.summaryLine(for: report.summary)
         #expect(streamed == JSONLReporter.render(report, options: options))
         #expect(streamed.split(separator: "\n").count == report.findings.count + 1)

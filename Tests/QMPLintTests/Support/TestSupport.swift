@@ -34,3 +34,12 @@ func extract(_ text: String, geometry: ChunkGeometry = ChunkGeometry()) -> FileR
 func extractNames(_ text: String, geometry: ChunkGeometry = ChunkGeometry()) -> [String] {
     extractionLinter(geometry: geometry, recordEvents: true).lint(bytes: Array(text.utf8), path: "t").timeline.map(\.name)
 }
+
+extension LintRunner {
+    /// A whole run as the front end makes it, for tests: the reports written to their files,
+    /// the exit status returned (74 when a report could not be written; 64 for a usage error).
+    static func runWritingFiles(_ settings: LintSettings) -> QMPLint.ExitStatus {
+        guard let outcome = try? run(settings) else { return .usage }
+        return outcome.writeReportFiles().isEmpty ? outcome.status : .outputError
+    }
+}

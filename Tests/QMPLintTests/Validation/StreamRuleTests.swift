@@ -17,13 +17,13 @@ enum StreamLint {
         defer { try? FileManager.default.removeItem(atPath: out) }
         var s = LintSettings()
         s.paths = paths
-        s.format = "json"
+        s.format = .json
         s.output = out
         s.jobs = jobs
         s.chunkGeometry = ChunkGeometry(size: split)
         s.progress = false
         s.disabledRules = disabled
-        _ = LintRunner.run(s)
+        _ = LintRunner.runWritingFiles(s)
         let data = try Data(contentsOf: URL(fileURLWithPath: out))
         let report = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         return Run(bytes: data, findings: report["findings"] as? [[String: Any]] ?? [])
@@ -177,11 +177,11 @@ enum StreamLint {
             to: URL(fileURLWithPath: path))
         var s = LintSettings()
         s.paths = [path]
-        s.format = "json"
+        s.format = .json
         s.output = dir.appendingPathComponent("r.json").path
         s.progress = false
         s.maxFindings = 10
-        _ = LintRunner.run(s)
+        _ = LintRunner.runWritingFiles(s)
         let report = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: s.output!))) as? [String: Any])
         let summary = try #require(report["summary"] as? [String: Any])
