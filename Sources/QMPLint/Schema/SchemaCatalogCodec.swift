@@ -12,7 +12,12 @@
 /// type str builtin str
 /// type BlockdevRef alternate                   then: alt TYPE
 /// event SHUTDOWN [data=TYPE] [if=C] [features=..] [since=V] [replacement=EVENT]
+/// command NAME [args=TYPE] [boxed] [returns=TYPE] [oob] [preconfig] [no-gen]
+///              [no-success-response] [if=C] [features=..] [since=V] [replacement=COMMAND]
+/// errors GenericError CommandNotFound ...      (after `schema`, when the classes are known)
 /// ```
+/// Types come first, then events, then commands, each in the schema's order. Catalogs without
+/// `command` and `errors` lines (format 1 as first written) still decode.
 /// Conditions are written in prefix form: `NAME`, `all(C,C)`, `any(C,C)`, `not(C)`.
 public enum SchemaCatalogCodec {
     public static let header = "qmp-lint-catalog 1"
@@ -22,6 +27,7 @@ public enum SchemaCatalogCodec {
         out += "schema \(esc(s.name))" + (s.version.map { " version=\(esc($0))" } ?? "")
         if s.integerWidthsLost { out += " widths-lost" }
         out += "\n"
+        if !s.errorClasses.isEmpty { out += "errors " + s.errorClasses.map(esc).joined(separator: " ") + "\n" }
         func opts(_ features: [String], _ cond: QAPICondition?) -> String {
             var o = ""
             if let cond { o += " if=" + esc(encode(cond)) }
@@ -56,6 +62,20 @@ public enum SchemaCatalogCodec {
             if let r = e.replacement { out += " replacement=" + esc(r) }
             out += "\n"
         }
+        for c in s.commands {
+            out += "command \(esc(c.name))"
+            if let a = c.arguments { out += " args=" + esc(s.types[a].name) }
+            if c.boxed { out += " boxed" }
+            if let r = c.returns { out += " returns=" + esc(s.types[r].name) }
+            if c.allowOOB { out += " oob" }
+            if c.allowPreconfig { out += " preconfig" }
+            if !c.generated { out += " no-gen" }
+            if !c.successResponse { out += " no-success-response" }
+            out += opts(c.features, c.condition)
+            if let v = c.since { out += " since=" + esc(v) }
+            if let r = c.replacement { out += " replacement=" + esc(r) }
+            out += "\n"
+        }
         return out
     }
 
@@ -75,6 +95,8 @@ public enum SchemaCatalogCodec {
         var types: [SchemaType] = []
         types.reserveCapacity(count)
         var events: [SchemaEvent] = []
+        var commands: [SchemaCommand] = []
+        var errorClasses: [String] = []
         var schemaName = name ?? ""
         var version: String?
         var widthsLost = false
@@ -144,7 +166,7 @@ public enum SchemaCatalogCodec {
                 values.append(SchemaEnumValue(name: unesc(f[1]), features: feats(f), condition: try cond(f, i)))
             case "member":
                 guard case .object? = lastKind(), f.count >= 3 else { throw fail(i, "member outside an object") }
-                members.append(SchemaMember(name: unesc(f[1]), type: try typeID(f[2], i), optional: f.count > 3 && f.contains("optional"),
+                members.append(SchemaMember(name: unesc(f[1]), type: try typeID(f[2], i), optional: f.dropFirst(3).contains("optional"),
                                             features: feats(f), condition: try cond(f, i)))
             case "variant":
                 guard case .object? = lastKind(), f.count >= 3 else { throw fail(i, "variant outside an object") }
@@ -159,12 +181,29 @@ public enum SchemaCatalogCodec {
                 if let d = opt(f, "data") { guard let id = ids[d] else { throw fail(i, "unknown type '\(d)'") }; data = id }
                 events.append(SchemaEvent(name: unesc(f[1]), data: data, features: feats(f), condition: try cond(f, i),
                                           replacement: opt(f, "replacement"), since: opt(f, "since")))
+            case "command":
+                flush()
+                guard f.count >= 2 else { throw fail(i, "command without a name") }
+                func type(_ key: String) throws(SchemaReadError) -> TypeID? {
+                    guard let n = opt(f, key) else { return nil }
+                    guard let id = ids[n] else { throw fail(i, "unknown type '\(n)'") }
+                    return id
+                }
+                let flags = f.dropFirst(2)
+                commands.append(SchemaCommand(
+                    name: unesc(f[1]), arguments: try type("args"), boxed: flags.contains("boxed"), returns: try type("returns"),
+                    allowOOB: flags.contains("oob"), allowPreconfig: flags.contains("preconfig"),
+                    generated: !flags.contains("no-gen"), successResponse: !flags.contains("no-success-response"),
+                    features: feats(f), condition: try cond(f, i), replacement: opt(f, "replacement"), since: opt(f, "since")))
+            case "errors":
+                errorClasses = f.dropFirst().map { unesc($0) }
             default:
                 throw fail(i, "unknown line '\(f[0])'")
             }
         }
         flush()
-        return Schema(name: schemaName, version: version, origin: origin, types: types, events: events, integerWidthsLost: widthsLost)
+        return Schema(name: schemaName, version: version, origin: origin, types: types, events: events, commands: commands,
+                      errorClasses: errorClasses, integerWidthsLost: widthsLost)
     }
 
     // MARK: - Escaping
