@@ -74,8 +74,36 @@ struct SchemaCommand: ParsableCommand {
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write the compact catalog of a schema (how the built-in catalogs are made).")
+            abstract: "Write the compact catalog of a schema; with --catalogs, regenerate the built-in catalogs.",
+            discussion: """
+                The built-in catalogs are made with
+                  \(SchemaCatalogGenerator.command)
+                which writes one Swift source per release folder (named X.Y.Z) plus the index.
+                """)
         @OptionGroup var source: Source
-        func run() throws { Console.out(SchemaCatalogCodec.encode(try source.load())) }
+        @Option(help: ArgumentHelp("A folder of QAPI source trees, one per release (X.Y.Z).", valueName: "DIR"))
+        var catalogs: String?
+        @Option(help: ArgumentHelp("Where --catalogs writes the Swift sources.", valueName: "DIR"))
+        var output: String?
+
+        func run() throws {
+            guard let catalogs else {
+                if output != nil { throw ValidationError("--output goes with --catalogs") }
+                Console.out(SchemaCatalogCodec.encode(try source.load()))
+                return
+            }
+            guard let output else { throw ValidationError("--catalogs needs --output DIR") }
+            guard source.schema == nil, source.qemuVersion == nil else {
+                throw ValidationError("--catalogs excludes --schema and --qemu-version")
+            }
+            do {
+                for f in try SchemaCatalogGenerator.files(releasesDir: catalogs) {
+                    try f.contents.write(toFile: output + "/" + f.name, atomically: true, encoding: .utf8)
+                }
+            } catch {
+                Console.error("qmp-lint: \(error)")
+                throw ExitCode(1)
+            }
+        }
     }
 }
