@@ -5,8 +5,8 @@ import QMPLint
 struct SchemaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schema",
-        abstract: "Inspect event schemas: built-in catalogs, events, one event, differences.",
-        subcommands: [List.self, Events.self, Show.self, Diff.self, Export.self])
+        abstract: "Inspect QMP schemas: built-in catalogs, events, commands, one of them, differences.",
+        subcommands: [List.self, Events.self, Commands.self, Show.self, Diff.self, Export.self])
 
     struct Source: ParsableArguments {
         @Option(help: ArgumentHelp("A QAPI source file or folder, a query-qmp-schema reply, or text documentation.", valueName: "PATH"))
@@ -38,15 +38,23 @@ struct SchemaCommand: ParsableCommand {
         func run() throws { Console.out(SchemaPresentation.events(try source.load(), json: format == "json")) }
     }
 
+    struct Commands: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Every command of a schema with its arguments and return type.")
+        @OptionGroup var source: Source
+        @Option(name: [.customShort("f"), .long], help: "text or json.") var format = "text"
+        func run() throws { Console.out(SchemaPresentation.commands(try source.load(), json: format == "json")) }
+    }
+
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One event: members, types, optionality, since when.")
-        @Argument(help: "Event name.") var event: String
+        static let configuration = CommandConfiguration(
+            abstract: "One event or command: members, types, optionality, since when; a command's return type and allow-oob.")
+        @Argument(help: "Event or command name.") var event: String
         @OptionGroup var source: Source
         @Option(name: [.customShort("f"), .long], help: "text or json.") var format = "text"
         func run() throws {
             let schema = try source.load()
             guard let text = SchemaPresentation.show(event, in: schema, json: format == "json") else {
-                Console.error("qmp-lint: \(schema.name) has no event \(event)")
+                Console.error("qmp-lint: \(schema.name) has no event or command \(event)")
                 throw ExitCode(1)
             }
             Console.out(text)
