@@ -5,8 +5,8 @@ import QMPLint
 struct SchemaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schema",
-        abstract: "Inspect event schemas: built-in catalogs, events, one event, differences.",
-        subcommands: [List.self, Events.self, Show.self, Diff.self, Export.self])
+        abstract: "Inspect QMP schemas: built-in catalogs, events, commands, one of them, differences.",
+        subcommands: [List.self, Events.self, Commands.self, Show.self, Diff.self, Export.self])
 
     enum OutputFormat: String, CaseIterable, ExpressibleByArgument { case text, json }
 
@@ -42,15 +42,23 @@ struct SchemaCommand: ParsableCommand {
         func run() throws { try Terminal.show(SchemaPresentation.events(try source.load(), json: format == .json)) }
     }
 
+    struct Commands: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Every command of a schema with its arguments and return type.")
+        @OptionGroup var source: Source
+        @Option(name: [.customShort("f"), .long], help: "Output format.") var format = OutputFormat.text
+        func run() throws { try Terminal.show(SchemaPresentation.commands(try source.load(), json: format == .json)) }
+    }
+
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One event: members, types, optionality, since when.")
-        @Argument(help: "Event name.") var event: String
+        static let configuration = CommandConfiguration(
+            abstract: "One event or command: members, types, optionality, since when; a command's return type and allow-oob.")
+        @Argument(help: "Event or command name.") var event: String
         @OptionGroup var source: Source
         @Option(name: [.customShort("f"), .long], help: "Output format.") var format = OutputFormat.text
         func run() throws {
             let schema = try source.load()
             guard let text = SchemaPresentation.show(event, in: schema, json: format == .json) else {
-                Terminal.error("\(schema.name) has no event \(event)")
+                Terminal.error("\(schema.name) has no event or command \(event)")
                 throw ExitCode(1)
             }
             try Terminal.show(text)
@@ -78,8 +86,36 @@ struct SchemaCommand: ParsableCommand {
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write the compact catalog of a schema (how the built-in catalogs are made).")
+            abstract: "Write the compact catalog of a schema; with --catalogs, regenerate the built-in catalogs.",
+            discussion: """
+                The built-in catalogs are made with
+                  \(SchemaCatalogGenerator.command)
+                which writes one Swift source per release folder (named X.Y.Z) plus the index.
+                """)
         @OptionGroup var source: Source
-        func run() throws { try Terminal.show(SchemaCatalogCodec.encode(try source.load())) }
+        @Option(help: ArgumentHelp("A folder of QAPI source trees, one per release (X.Y.Z).", valueName: "DIR"))
+        var catalogs: String?
+        @Option(help: ArgumentHelp("Where --catalogs writes the Swift sources.", valueName: "DIR"))
+        var output: String?
+
+        func run() throws {
+            guard let catalogs else {
+                if output != nil { throw ValidationError("--output goes with --catalogs") }
+                try Terminal.show(SchemaCatalogCodec.encode(try source.load()))
+                return
+            }
+            guard let output else { throw ValidationError("--catalogs needs --output DIR") }
+            guard source.schema == nil, source.qemuVersion == nil else {
+                throw ValidationError("--catalogs excludes --schema and --qemu-version")
+            }
+            do {
+                for f in try SchemaCatalogGenerator.files(releasesDir: catalogs) {
+                    try f.contents.write(toFile: output + "/" + f.name, atomically: true, encoding: .utf8)
+                }
+            } catch {
+                Terminal.error("\(error)")
+                throw ExitCode(1)
+            }
+        }
     }
 }

@@ -122,6 +122,49 @@ public struct SchemaEvent: Sendable, Equatable {
     }
 }
 
+/// A QMP command: what its `arguments` and the `return` of its success reply must be.
+public struct SchemaCommand: Sendable, Equatable {
+    public var name: String
+    /// The object type of `arguments`, nil when the command takes none (`arguments` absent or
+    /// `{}`). Inline `data` members become an implicit object type named `NAME-arg`; a named
+    /// struct, or with `boxed` a union or struct, is the type itself.
+    public var arguments: TypeID?
+    /// QAPI `'boxed': true`: `data` names a struct or union passed whole to QEMU's handler. The
+    /// wire form is the same as unboxed; a union as arguments is always boxed.
+    public var boxed: Bool
+    /// The type of the success reply's `return`, nil when the command declares no `returns`
+    /// (the reply is then `{"return": {}}`). May be `any` (`qom-get`) or an array (`['str']`).
+    public var returns: TypeID?
+    /// `'allow-oob': true`: may be sent as `exec-oob` (out of band; needs an `id`).
+    public var allowOOB: Bool
+    /// `'allow-preconfig': true`: accepted in the `--preconfig` state, before the machine exists.
+    public var allowPreconfig: Bool
+    /// False for `'gen': false` (`'no'` in old releases): QEMU's handler reads `arguments`
+    /// itself, so the declared members are the known ones and others may be accepted
+    /// (`device_add`, `netdev_add`, `object-add` in old releases). Undefined type names such a
+    /// command uses (`'**'`, `'visitor'`, `'dict'` in 2.1) are `any`.
+    public var generated: Bool
+    /// False for `'success-response': false`: no reply is sent when the command succeeds.
+    public var successResponse: Bool
+    /// `deprecated`, `unstable`, and any other feature names.
+    public var features: [String]
+    public var condition: QAPICondition?
+    /// Where the doc names one, the command that replaces a deprecated one
+    /// (e.g. `query-cpus` -> `query-cpus-fast`), best effort.
+    public var replacement: String?
+    /// "6.2" style version from the doc comment's `Since:` line, when known.
+    public var since: String?
+    public init(name: String, arguments: TypeID? = nil, boxed: Bool = false, returns: TypeID? = nil,
+                allowOOB: Bool = false, allowPreconfig: Bool = false, generated: Bool = true,
+                successResponse: Bool = true, features: [String] = [], condition: QAPICondition? = nil,
+                replacement: String? = nil, since: String? = nil) {
+        self.name = name; self.arguments = arguments; self.boxed = boxed; self.returns = returns
+        self.allowOOB = allowOOB; self.allowPreconfig = allowPreconfig; self.generated = generated
+        self.successResponse = successResponse; self.features = features; self.condition = condition
+        self.replacement = replacement; self.since = since
+    }
+}
+
 /// A QAPI type a schema source names without defining it, left unresolved: the value at
 /// `pointer` is accepted as any JSON value.
 public struct UnresolvedTypeReference: Sendable, Equatable {
@@ -146,8 +189,9 @@ public struct SchemaOrigin: Sendable, Equatable {
     public init(kind: Kind, path: String = "") { self.kind = kind; self.path = path }
 }
 
-/// An event schema: every event with the closure of the types its data uses. Every reader
-/// (QAPI source, introspection, text doc, built-in catalog) produces this one model.
+/// A QMP schema: every event and command with the closure of the types their data,
+/// arguments and returns use. Every reader (QAPI source, introspection, text doc, built-in
+/// catalog) produces this one model.
 public struct Schema: Sendable {
     /// e.g. `qemu-10.2.0`, or the file name for a user-given schema.
     public var name: String
@@ -156,7 +200,13 @@ public struct Schema: Sendable {
     public var origin: SchemaOrigin
     public var types: [SchemaType]
     /// Events sorted by name.
-    public var events: [SchemaEvent]
+    public var events: [SchemaEvent] { didSet { eventIndex = Self.index(events.map(\.name)) } }
+    /// Commands sorted by name; empty when the source describes none (text documentation).
+    public var commands: [SchemaCommand] { didSet { commandIndex = Self.index(commands.map(\.name)) } }
+    /// The `class` values an error reply may carry (`QapiErrorClass`, `ErrorClass` in old
+    /// releases), in schema order; empty when unknown (introspection and text documentation
+    /// do not carry them).
+    public var errorClasses: [String]
     /// True when integer widths are unknown (introspection collapses them to `int`).
     public var integerWidthsLost: Bool
     /// QAPI types the source names but does not define (a text document's `ACPIOSTInfo type as
@@ -164,17 +214,32 @@ public struct Schema: Sendable {
     public var unresolvedReferences: [UnresolvedTypeReference] = []
 
     public init(name: String, version: String? = nil, origin: SchemaOrigin, types: [SchemaType],
-                events: [SchemaEvent], integerWidthsLost: Bool = false) {
+                events: [SchemaEvent], commands: [SchemaCommand] = [], errorClasses: [String] = [],
+                integerWidthsLost: Bool = false) {
         self.name = name; self.version = version; self.origin = origin; self.types = types
-        self.events = events.sorted { $0.name < $1.name }; self.integerWidthsLost = integerWidthsLost
-        var idx: [String: Int] = [:]
-        for (i, e) in self.events.enumerated() { idx[e.name] = i }
-        self.eventIndex = idx
+        self.events = events.sorted { $0.name < $1.name }
+        self.commands = commands.sorted { $0.name < $1.name }
+        self.errorClasses = errorClasses
+        self.integerWidthsLost = integerWidthsLost
+        self.eventIndex = Self.index(self.events.map(\.name))
+        self.commandIndex = Self.index(self.commands.map(\.name))
     }
 
     private var eventIndex: [String: Int]
+    private var commandIndex: [String: Int]
+
+    private static func index(_ names: [String]) -> [String: Int] {
+        var idx: [String: Int] = [:]
+        idx.reserveCapacity(names.count)
+        for (i, n) in names.enumerated() { idx[n] = i }
+        return idx
+    }
 
     public func event(named name: String) -> SchemaEvent? {
         eventIndex[name].map { events[$0] }
+    }
+
+    public func command(named name: String) -> SchemaCommand? {
+        commandIndex[name].map { commands[$0] }
     }
 }

@@ -2,23 +2,39 @@
 public struct SchemaDifference: Sendable, Equatable, Comparable {
     public enum Kind: String, Sendable {
         case eventAdded = "event-added", eventRemoved = "event-removed"
+        case commandAdded = "command-added", commandRemoved = "command-removed"
+        /// A command's `allow-oob` changed (detail: `allowed` or `no longer allowed`).
+        case allowOOBChanged = "allow-oob-changed"
         case memberAdded = "member-added", memberRemoved = "member-removed"
         case madeRequired = "made-required", madeOptional = "made-optional"
         case typeChanged = "type-changed"
         case valueAdded = "value-added", valueRemoved = "value-removed"
         case deprecated, undeprecated
     }
+    /// What the difference is about: an event or a command.
+    public enum Subject: Int, Sendable { case event, command }
     public var kind: Kind
+    /// The event's or command's name (see `subject`).
     public var event: String
-    /// Member path inside the event's data (`info.slot-type`), "" for the event itself.
+    /// Member path inside the event's data (`info.slot-type`), or for a command inside its
+    /// `arguments` or `returns` (`arguments.id`, `returns.status`, `returns` for the return
+    /// type itself); "" for the event or command itself.
     public var path: String
     public var detail: String
+    public var subject: Subject
+
+    public init(kind: Kind, event: String, path: String, detail: String, subject: Subject = .event) {
+        self.kind = kind; self.event = event; self.path = path; self.detail = detail; self.subject = subject
+    }
 
     public var description: String {
         let place = path.isEmpty ? event : "\(event) \(path)"
         switch kind {
         case .eventAdded: return "+ event \(event)\(detail.isEmpty ? "" : " (\(detail))")"
         case .eventRemoved: return "- event \(event)"
+        case .commandAdded: return "+ command \(event)\(detail.isEmpty ? "" : " (\(detail))")"
+        case .commandRemoved: return "- command \(event)"
+        case .allowOOBChanged: return "~ \(place) allow-oob \(detail)"
         case .memberAdded: return "+ member \(place): \(detail)"
         case .memberRemoved: return "- member \(place): \(detail)"
         case .madeRequired: return "~ \(place) is now required"
@@ -32,11 +48,12 @@ public struct SchemaDifference: Sendable, Equatable, Comparable {
     }
 
     public static func < (a: SchemaDifference, b: SchemaDifference) -> Bool {
-        (a.event, a.path, a.kind.rawValue, a.detail) < (b.event, b.path, b.kind.rawValue, b.detail)
+        (a.subject.rawValue, a.event, a.path, a.kind.rawValue, a.detail) < (b.subject.rawValue, b.event, b.path, b.kind.rawValue, b.detail)
     }
 }
 
-/// Compares two schemas event by event, down through the members of the types their data uses.
+/// Compares two schemas event by event and command by command, down through the members of the
+/// types their data, arguments and returns use.
 public enum SchemaDiff {
     struct Facts: Equatable {
         var type: String
@@ -47,12 +64,57 @@ public enum SchemaDiff {
 
     /// Member path -> facts, for every member reachable from an event's data (cycles cut).
     static func flatten(_ e: SchemaEvent, _ s: Schema) -> [String: Facts] {
+        flatten(root: e.data, prefix: "", s)
+    }
+
+    /// Member path -> facts for a command: `arguments.NAME...` and `returns...`, with the return
+    /// type itself at `returns` (`{}` when none is declared). Paths are followed as for events,
+    /// except that an alternate leads only to object types not yet expanded for this command:
+    /// `BlockdevRef` makes `BlockdevOptions` recursive through dozens of members, and a change
+    /// inside it is told once per command, at its first path.
+    static func flatten(_ c: SchemaCommand, _ s: Schema) -> [String: Facts] {
         var out: [String: Facts] = [:]
-        func name(_ id: TypeID) -> String {
-            if case .array(let el) = s.types[id].kind { return "[" + name(el) + "]" }
-            if case .object = s.types[id].kind, s.types[id].name.hasSuffix("-data") { return "object" }
-            return s.types[id].name
+        var values: [String] = []
+        if let r = c.returns, case .enumeration(let vs) = s.types[r].kind { values = vs.map(\.name) }
+        out["returns"] = Facts(type: c.returns.map { typeName($0, s) } ?? "{}", optional: false, values: values, deprecated: false)
+        var expanded: Set<TypeID> = []
+        func walk(_ id: TypeID, _ prefix: String, _ onPath: Set<TypeID>) {
+            guard !onPath.contains(id) else { return }
+            var onPath = onPath
+            onPath.insert(id)
+            switch s.types[id].kind {
+            case .object(let o):
+                expanded.insert(id)
+                for m in o.members {
+                    let p = prefix + "." + m.name
+                    var values: [String] = []
+                    if case .enumeration(let vs) = s.types[m.type].kind { values = vs.map(\.name) }
+                    out[p] = Facts(type: typeName(m.type, s), optional: m.optional, values: values, deprecated: m.features.contains("deprecated"))
+                    walk(m.type, p, onPath)
+                }
+                for v in o.variants { walk(v.type, prefix + "(\(v.value))", onPath) }
+            case .array(let el): walk(el, prefix + "[]", onPath)
+            case .alternate(let alts): for a in alts where !expanded.contains(a) { walk(a, prefix, onPath) }
+            default: break
+            }
         }
+        if let a = c.arguments { walk(a, "arguments", []) }
+        if let r = c.returns { walk(r, "returns", []) }
+        return out
+    }
+
+    /// A type's name for a diff: arrays by element, implicit objects (`-data`, `-arg`, an
+    /// introspection `-ret`) as `object`.
+    static func typeName(_ id: TypeID, _ s: Schema) -> String {
+        if case .array(let el) = s.types[id].kind { return "[" + typeName(el, s) + "]" }
+        if case .object = s.types[id].kind, ["-data", "-arg", "-ret"].contains(where: s.types[id].name.hasSuffix) { return "object" }
+        return s.types[id].name
+    }
+
+    /// Every path to every member, each path's own cycles cut (events' types are small).
+    static func flatten(root: TypeID?, prefix root0: String, _ s: Schema) -> [String: Facts] {
+        var out: [String: Facts] = [:]
+        func name(_ id: TypeID) -> String { typeName(id, s) }
         func walk(_ id: TypeID, _ prefix: String, _ seen: Set<TypeID>) {
             guard !seen.contains(id) else { return }
             var seen = seen
@@ -72,7 +134,7 @@ public enum SchemaDiff {
             default: break
             }
         }
-        if let d = e.data { walk(d, "", []) }
+        if let root { walk(root, root0, []) }
         return out
     }
 
@@ -90,29 +152,48 @@ public enum SchemaDiff {
                 out.append(SchemaDifference(kind: db ? .deprecated : .undeprecated, event: n, path: "",
                                             detail: db ? (b.replacement.map { "use \($0)" } ?? "") : ""))
             }
-            let fa = flatten(a, old), fb = flatten(b, new)
-            for (p, f) in fb where fa[p] == nil {
-                out.append(SchemaDifference(kind: .memberAdded, event: n, path: p, detail: f.type + (f.optional ? " (optional)" : " (required)")))
-            }
-            for (p, f) in fa where fb[p] == nil {
-                out.append(SchemaDifference(kind: .memberRemoved, event: n, path: p, detail: f.type + (f.optional ? " (optional)" : " (required)")))
-            }
-            for (p, x) in fa {
-                guard let y = fb[p] else { continue }
-                if x.optional && !y.optional { out.append(SchemaDifference(kind: .madeRequired, event: n, path: p, detail: "")) }
-                if !x.optional && y.optional { out.append(SchemaDifference(kind: .madeOptional, event: n, path: p, detail: "")) }
-                if x.type != y.type && x.values.isEmpty == y.values.isEmpty && !(x.values.isEmpty && y.values.isEmpty && (x.type == "object" || y.type == "object")) {
-                    if x.values.isEmpty || x.type != y.type && y.values.isEmpty {
-                        out.append(SchemaDifference(kind: .typeChanged, event: n, path: p, detail: "\(x.type) -> \(y.type)"))
-                    }
-                }
-                for v in y.values where !x.values.contains(v) { out.append(SchemaDifference(kind: .valueAdded, event: n, path: p, detail: v)) }
-                for v in x.values where !y.values.contains(v) { out.append(SchemaDifference(kind: .valueRemoved, event: n, path: p, detail: v)) }
-                if x.deprecated != y.deprecated {
-                    out.append(SchemaDifference(kind: y.deprecated ? .deprecated : .undeprecated, event: n, path: p, detail: ""))
-                }
+            for d in compareMembers(flatten(a, old), flatten(b, new)) {
+                out.append(SchemaDifference(kind: d.kind, event: n, path: d.path, detail: d.detail))
             }
         }
+        out += compareCommands(old, new)
         return out.sorted()
+    }
+
+    /// Differences between two flattened member sets (see `flatten`).
+    static func compareMembers(_ fa: [String: Facts], _ fb: [String: Facts]) -> [(kind: SchemaDifference.Kind, path: String, detail: String)] {
+        var out: [(kind: SchemaDifference.Kind, path: String, detail: String)] = []
+        for (p, f) in fb where fa[p] == nil { out.append((.memberAdded, p, f.type + (f.optional ? " (optional)" : " (required)"))) }
+        for (p, f) in fa where fb[p] == nil { out.append((.memberRemoved, p, f.type + (f.optional ? " (optional)" : " (required)"))) }
+        for (p, x) in fa {
+            guard let y = fb[p] else { continue }
+            if x.optional && !y.optional { out.append((.madeRequired, p, "")) }
+            if !x.optional && y.optional { out.append((.madeOptional, p, "")) }
+            if x.type != y.type && x.values.isEmpty == y.values.isEmpty && !(x.values.isEmpty && y.values.isEmpty && (x.type == "object" || y.type == "object")) {
+                if x.values.isEmpty || x.type != y.type && y.values.isEmpty { out.append((.typeChanged, p, "\(x.type) -> \(y.type)")) }
+            }
+            for v in y.values where !x.values.contains(v) { out.append((.valueAdded, p, v)) }
+            for v in x.values where !y.values.contains(v) { out.append((.valueRemoved, p, v)) }
+            if x.deprecated != y.deprecated { out.append((y.deprecated ? .deprecated : .undeprecated, p, "")) }
+        }
+        return out
+    }
+
+    static func compareCommands(_ old: Schema, _ new: Schema) -> [SchemaDifference] {
+        var out: [SchemaDifference] = []
+        func add(_ k: SchemaDifference.Kind, _ n: String, _ p: String, _ d: String) {
+            out.append(SchemaDifference(kind: k, event: n, path: p, detail: d, subject: .command))
+        }
+        let oldNames = Set(old.commands.map(\.name)), newNames = Set(new.commands.map(\.name))
+        for n in newNames.subtracting(oldNames) { add(.commandAdded, n, "", new.command(named: n)?.since.map { "since \($0)" } ?? "") }
+        for n in oldNames.subtracting(newNames) { add(.commandRemoved, n, "", "") }
+        for n in oldNames.intersection(newNames) {
+            let a = old.command(named: n)!, b = new.command(named: n)!
+            let da = a.features.contains("deprecated"), db = b.features.contains("deprecated")
+            if da != db { add(db ? .deprecated : .undeprecated, n, "", db ? (b.replacement.map { "use \($0)" } ?? "") : "") }
+            if a.allowOOB != b.allowOOB { add(.allowOOBChanged, n, "", b.allowOOB ? "allowed" : "no longer allowed") }
+            for d in compareMembers(flatten(a, old), flatten(b, new)) { add(d.kind, n, d.path, d.detail) }
+        }
+        return out
     }
 }

@@ -8,14 +8,20 @@ import Foundation
 /// the reply following a `query-qmp-schema` command, or else the first `return` array whose
 /// entries have a `meta-type`, is used. A `query-version` reply before it gives the version.
 ///
-/// Only the events and the closure of the types their data uses are kept. Introspection is
-/// lossy: every integer width is `int` (`Schema.integerWidthsLost` is set), `if` conditions are
-/// already resolved for the build, and type names are masked as numbers. A masked name is
-/// replaced by the path of its first use (`SHUTDOWN-data`, `SHUTDOWN-data.reason`,
-/// `[ACPI_DEVICE_OST-data.info]`) so that findings name something a reader can find.
+/// The events and commands and the closure of the types their data, arguments and returns use
+/// are kept. Introspection is lossy: every integer width is `int` (`Schema.integerWidthsLost`
+/// is set), `if` conditions are already resolved for the build, and type names are masked as
+/// numbers. A masked name is replaced by the path of its first use (`SHUTDOWN-data`,
+/// `SHUTDOWN-data.reason`, `[ACPI_DEVICE_OST-data.info]`, `query-status-ret`,
+/// `device_del-arg`) so that findings name something a reader can find; events are read
+/// first, so their types are named as without commands.
 ///
 /// An event whose `arg-type` is an object with no members and no variants gets no data
-/// (`SchemaEvent.data == nil`): QEMU omits `data` for those events.
+/// (`SchemaEvent.data == nil`): QEMU omits `data` for those events. Likewise a command's empty
+/// `arg-type` means no arguments, and an empty `ret-type` no declared return (`{}`).
+/// Introspection does not say whether a command is `boxed` (set when its arguments are a
+/// union, which QAPI allows only boxed), `allow-preconfig`, `gen: false` or conditional, nor
+/// its `since` or the release's error classes.
 public enum IntrospectionReader {
     /// Reads the file at `path`; the schema is named after the file.
     public static func read(path: String) throws(SchemaReadError) -> Schema {
@@ -40,8 +46,9 @@ public enum IntrospectionReader {
         var builder = Builder(tape: tape, bytes: bytes, file: file)
         try builder.index(array)
         try builder.buildEvents()
+        try builder.buildCommands()
         return Schema(name: name, version: version, origin: SchemaOrigin(kind: .introspection, path: file),
-                      types: builder.types, events: builder.events, integerWidthsLost: true)
+                      types: builder.types, events: builder.events, commands: builder.commands, integerWidthsLost: true)
     }
 
     // MARK: - Finding the SchemaInfo array
@@ -161,10 +168,13 @@ public enum IntrospectionReader {
         var entries: [String: Int] = [:]
         /// Tape indices of the `event` entries, in document order.
         var eventEntries: [Int] = []
+        /// Tape indices of the `command` entries, in document order.
+        var commandEntries: [Int] = []
         /// Type name (as written) -> its id in `types`.
         var built: [String: TypeID] = [:]
         var types: [SchemaType] = []
         var events: [SchemaEvent] = []
+        var commands: [SchemaCommand] = []
 
         init(tape: JSONTape, bytes: UnsafeRawBufferPointer, file: String) {
             self.tape = tape; self.bytes = bytes; self.file = file
@@ -244,14 +254,17 @@ public enum IntrospectionReader {
             guard tape[a].kind == .array else {
                 throw error(a, "expected an array of SchemaInfo objects, got \(describe(a))")
             }
-            var eventNames: Set<String> = []
+            var eventNames: Set<String> = [], commandNames: Set<String> = []
             for e in elements(a) {
                 _ = try object(e, in: "a SchemaInfo entry")
                 let name = try requiredString(e, "name", in: "a SchemaInfo entry")
                 let meta = try requiredString(e, "meta-type", in: "SchemaInfo \"\(name)\"")
                 switch meta {
                 case "command":
-                    continue
+                    guard commandNames.insert(name).inserted else {
+                        throw error(e, "command \(name) is defined twice")
+                    }
+                    commandEntries.append(e)
                 case "event":
                     guard eventNames.insert(name).inserted else {
                         throw error(e, "event \(name) is defined twice")
@@ -274,6 +287,31 @@ public enum IntrospectionReader {
                     data = try resolve(arg, use: name + "-data", in: what)
                 }
                 events.append(SchemaEvent(name: name, data: data, features: features))
+            }
+        }
+
+        mutating func buildCommands() throws(SchemaReadError) {
+            for e in commandEntries {
+                let name = tape.string(tape.member(e, "name")!)
+                let what = "command \(name)"
+                let features = try features(e, in: what)
+                var arguments: TypeID?
+                if let arg = tape.member(e, "arg-type"), try !isEmptyObject(arg) {
+                    arguments = try resolve(arg, use: name + "-arg", in: what)
+                }
+                var returns: TypeID?
+                if let ret = tape.member(e, "ret-type"), try !isEmptyObject(ret) {
+                    returns = try resolve(ret, use: name + "-ret", in: what)
+                }
+                var oob = false
+                if let o = tape.member(e, "allow-oob") {
+                    guard tape[o].kind == .bool else { throw error(o, "\"allow-oob\" of \(what) must be a boolean, got \(describe(o))") }
+                    oob = tape[o].flags & JSONNode.isTrue != 0
+                }
+                var boxed = false
+                if let arguments, case .object(let o) = types[arguments].kind { boxed = o.discriminator != nil }
+                commands.append(SchemaCommand(name: name, arguments: arguments, boxed: boxed, returns: returns,
+                                              allowOOB: oob, features: features))
             }
         }
 

@@ -1,7 +1,16 @@
-/// Builds the event schema (every event and the closure of the types its data uses) from QAPI
-/// source: `struct` and the older `type`, `enum` with plain or dict values, flat and simple
-/// unions (simple ones desugared to their wire form `{"type": ..., "data": {...}}`),
-/// `alternate`, arrays, `base`, `boxed` events, `if` conditions and `features`.
+/// Builds the schema (every event and command and the closure of the types their data,
+/// arguments and returns use) from QAPI source: `struct` and the older `type`, `enum` with
+/// plain or dict values, flat and simple unions (simple ones desugared to their wire form
+/// `{"type": ..., "data": {...}}`), `alternate`, arrays, `base`, `boxed` events and commands,
+/// `if` conditions in every form and `features`.
+///
+/// Commands: inline `data` becomes the object type `NAME-arg`; `returns` is any type reference
+/// (`any`, `['str']`, a struct); `allow-oob`, `allow-preconfig`, `gen` (`false`, or `'no'` in
+/// old releases: undefined type names the command uses, such as `'**'` or `'visitor'`, are
+/// `any`) and `success-response` are kept; `coroutine` (how QEMU runs the handler) is read and
+/// dropped, as nothing of it shows on the wire. Types reached from events get their ids first,
+/// so the event part of a schema does not depend on its commands. The error classes are the
+/// values of the enum `QapiErrorClass` (`ErrorClass` before 2.8).
 public struct QAPISchemaReader {
     /// Reads a schema from a `qapi-schema.json` file or a folder holding `qapi/qapi-schema.json`
     /// or `qapi-schema.json`.
@@ -32,17 +41,32 @@ public struct QAPISchemaReader {
 
     var definitions: [String: Definition] = [:]
     var events: [QAPIExpression] = []
+    var commands: [QAPIExpression] = []
     var types: [SchemaType] = []
     var ids: [String: TypeID] = [:]
+    /// True while reading a `'gen': false` command: an undefined type name is `any`.
+    var lenient = false
 
     init(expressions: [QAPIExpression]) {
         for e in expressions {
-            for kind in ["struct", "type", "enum", "union", "alternate", "event"] {
+            for kind in ["struct", "type", "enum", "union", "alternate", "event", "command"] {
                 if let n = e.value[kind]?.string {
-                    if kind == "event" { events.append(e) } else { definitions[n] = Definition(kind: kind, expr: e) }
+                    switch kind {
+                    case "event": events.append(e)
+                    case "command": commands.append(e)
+                    default: definitions[n] = Definition(kind: kind, expr: e)
+                    }
                 }
             }
         }
+    }
+
+    /// The name a definition defines (`struct`, `union`, ... value).
+    static func definitionName(_ x: QAPIExpression) -> String {
+        for k in ["struct", "type", "union", "alternate", "enum", "event", "command"] {
+            if let n = x.value[k]?.string { return n }
+        }
+        return ""
     }
 
     func err(_ e: QAPIExpression, _ m: String) -> SchemaReadError {
@@ -59,7 +83,7 @@ public struct QAPISchemaReader {
                 case .string(let t): data = try type(named: t, from: e)
                 case .dict(let ms):
                     if !ms.isEmpty {
-                        data = add(SchemaType(name: "\(n)-data", kind: .object(SchemaObject(members: try members(ms, e)))))
+                        data = add(SchemaType(name: "\(n)-data", kind: .object(SchemaObject(members: try members(ms, e, owner: "\(n)-data")))))
                     }
                 default: throw err(e, "event \(n): 'data' must be a type name or a dict")
                 }
@@ -71,7 +95,70 @@ public struct QAPISchemaReader {
         }
         let names = Set(out.map(\.name))
         for i in out.indices where out[i].replacement != nil && !names.contains(out[i].replacement!) { out[i].replacement = nil }
-        return Schema(name: name, origin: origin, types: types, events: out)
+        let commands = try buildCommands()
+        return Schema(name: name, origin: origin, types: types, events: out, commands: commands,
+                      errorClasses: errorClasses())
+    }
+
+    mutating func buildCommands() throws(SchemaReadError) -> [SchemaCommand] {
+        var out: [SchemaCommand] = []
+        var seen: Set<String> = []
+        for e in commands {
+            let n = e.value["command"]!.string!
+            guard seen.insert(n).inserted else { throw err(e, "command \(n) is defined twice") }
+            let generated = Self.flag(e.value["gen"], default: true)
+            lenient = !generated
+            defer { lenient = false }
+            let boxed = try bool(e, "boxed")
+            var arguments: TypeID?
+            if let d = e.value["data"] {
+                switch d {
+                case .string(let t): arguments = try type(named: t, from: e)
+                case .dict(let ms):
+                    guard !boxed else { throw err(e, "command \(n): 'boxed' needs a type name as 'data'") }
+                    if !ms.isEmpty {
+                        arguments = add(SchemaType(name: "\(n)-arg", kind: .object(SchemaObject(members: try members(ms, e, owner: "\(n)-arg")))))
+                    }
+                default: throw err(e, "command \(n): 'data' must be a type name or a dict")
+                }
+            }
+            let returns = try e.value["returns"].map { v throws(SchemaReadError) in try type(v, from: e) }
+            let feats = try features(e.value["features"], e)
+            out.append(SchemaCommand(
+                name: n, arguments: arguments, boxed: boxed, returns: returns, allowOOB: try bool(e, "allow-oob"),
+                allowPreconfig: try bool(e, "allow-preconfig"), generated: generated,
+                successResponse: Self.flag(e.value["success-response"], default: true), features: feats,
+                condition: try condition(e.value["if"], e),
+                since: Self.since(in: e.doc)))
+        }
+        for (i, e) in commands.enumerated() where out[i].features.contains("deprecated") {
+            out[i].replacement = Self.commandReplacement(in: e.doc, for: out[i].name, among: seen)
+        }
+        return out
+    }
+
+    /// The values of `QapiErrorClass` (`ErrorClass` in old releases), empty when neither is defined.
+    func errorClasses() -> [String] {
+        for n in ["QapiErrorClass", "ErrorClass"] {
+            guard let def = definitions[n], def.kind == "enum", case .list(let vals)? = def.expr.value["data"] else { continue }
+            return vals.compactMap { $0.string ?? $0["name"]?.string }
+        }
+        return []
+    }
+
+    /// A boolean flag of a definition: `true`/`false` (old releases also wrote `'yes'`/`'no'`).
+    static func flag(_ v: QAPIValue?, default d: Bool) -> Bool {
+        switch v {
+        case .bool(let b)?: return b
+        case .string(let s)?: return !(s == "no" || s == "false")
+        default: return d
+        }
+    }
+
+    func bool(_ e: QAPIExpression, _ key: String) throws(SchemaReadError) -> Bool {
+        guard let v = e.value[key] else { return false }
+        guard case .bool(let b) = v else { throw err(e, "'\(key)' must be true or false") }
+        return b
     }
 
     mutating func add(_ t: SchemaType) -> TypeID {
@@ -115,7 +202,10 @@ public struct QAPISchemaReader {
             ids[n] = id
             return id
         }
-        guard let def = definitions[n] else { throw err(e, "unknown type '\(n)'") }
+        guard let def = definitions[n] else {
+            guard lenient else { throw err(e, "unknown type '\(n)'") }
+            return try type(named: "any", from: e)
+        }
         let x = def.expr
         // Reserve the id first: types may refer to themselves.
         let id = add(SchemaType(name: n, kind: .builtin(.any)))
@@ -139,7 +229,7 @@ public struct QAPISchemaReader {
             kind = .enumeration(values)
         case "struct", "type":
             var ms = try baseMembers(x.value["base"], x)
-            if case .dict(let own)? = x.value["data"] { ms += try members(own, x) }
+            if case .dict(let own)? = x.value["data"] { ms += try members(own, x, owner: n) }
             kind = .object(SchemaObject(members: ms))
         case "union":
             kind = try union(n, x)
@@ -188,25 +278,36 @@ public struct QAPISchemaReader {
     mutating func baseMembers(_ v: QAPIValue?, _ x: QAPIExpression) throws(SchemaReadError) -> [SchemaMember] {
         guard let v else { return [] }
         switch v {
-        case .dict(let ms): return try members(ms, x)
+        case .dict(let ms): return try members(ms, x, owner: "\(Self.definitionName(x))-base")
         case .string(let n):
             let id = try type(named: n, from: x)
             if case .object(let o) = types[id].kind { return o.members }
             // A base still being built (self-reference) has no members yet: read them directly.
             if let def = definitions[n], case .dict(let own)? = def.expr.value["data"] {
-                return try baseMembers(def.expr.value["base"], def.expr) + members(own, def.expr)
+                return try baseMembers(def.expr.value["base"], def.expr) + members(own, def.expr, owner: n)
             }
             throw err(x, "base '\(n)' is not a struct")
         default: throw err(x, "bad 'base'")
         }
     }
 
-    mutating func members(_ ms: [(key: String, value: QAPIValue)], _ x: QAPIExpression) throws(SchemaReadError) -> [SchemaMember] {
+    /// The members of a `data` dict; `owner` names the type they belong to. A member whose
+    /// type is a dict of members (an anonymous struct, QEMU 2.1's `VersionInfo.qemu`) gets an
+    /// implicit object type named `owner.member`.
+    mutating func members(_ ms: [(key: String, value: QAPIValue)], _ x: QAPIExpression,
+                          owner: String) throws(SchemaReadError) -> [SchemaMember] {
         var out: [SchemaMember] = []
         for m in ms {
             let optional = m.key.hasPrefix("*")
             let name = optional ? String(m.key.dropFirst()) : m.key
-            let t = try type(m.value, from: x)
+            let t: TypeID
+            if case .dict(let nested) = m.value, m.value["type"] == nil {
+                let nestedName = "\(owner).\(name)"
+                t = add(SchemaType(name: nestedName, kind: .object(SchemaObject(members: try members(nested, x, owner: nestedName)))))
+                out.append(SchemaMember(name: name, type: t, optional: optional))
+                continue
+            }
+            t = try type(m.value, from: x)
             var feats: [String] = []
             var cond: QAPICondition?
             if case .dict = m.value {
@@ -267,6 +368,19 @@ public struct QAPISchemaReader {
             }
         }
         return nil
+    }
+
+    /// The command a deprecated command's doc names as its replacement (`Use @other instead`,
+    /// `'other'`, `` `other` ``): the first word after "deprecated" that is another command.
+    static func commandReplacement(in doc: String, for name: String, among names: Set<String>) -> String? {
+        guard let r = doc.range(of: "deprecated") else { return nil }
+        var word = ""
+        for ch in doc[r.upperBound...] {
+            if ch.isLetter || ch.isNumber || ch == "-" || ch == "_" { word.append(ch); continue }
+            if word != name && names.contains(word) { return word }
+            word = ""
+        }
+        return word != name && names.contains(word) ? word : nil
     }
 
     /// The event a deprecated event's doc names as its replacement (`use @OTHER instead`).

@@ -21,6 +21,9 @@ import Foundation
 /// qapi-schema.json`) is resolved against the `resolvingAgainst` schema when it defines that
 /// type; otherwise the value is accepted as `any` and listed in `Schema.unresolvedReferences`.
 /// Member lines after `Data: None.` (as QEMU 2.8 writes for MIGRATION) are taken as the data.
+///
+/// These documents describe events only: the schema's `commands` and `errorClasses` stay empty,
+/// so a schema read this way checks no command or reply.
 public enum TextDocSchemaReader {
     /// Reads the document at `path`; the schema is named after the file.
     public static func read(path: String, resolvingAgainst other: Schema? = nil) throws(SchemaReadError) -> Schema {
