@@ -10,7 +10,8 @@ It starts `libvirtd` by hand (no systemd here) with debug logging of the qemu an
 modules to DIR/libvirtd-full.log, defines and starts a domain (type='qemu', TCG, 64 MiB, a qcow2
 disk, an IDE CD-ROM, a USB controller), runs three `virsh qemu-monitor-event --loop` listeners
 (plain, --timestamp, --pretty) while it drives events with virsh (suspend/resume, reset, USB
-attach/detach, CD-ROM eject/insert, blockcopy with pivot, disk-only snapshot, blockcommit
+attach/detach, CD-ROM eject/insert, BLOCK_IO_ERROR from a blkdebug disk given by
+<qemu:commandline>, blockcopy with pivot, disk-only snapshot, blockcommit
 --active --pivot, blockpull, an aborted blockcopy, memory dump, save/restore, shutdown and
 destroy, qemu-monitor-command), then stops everything and copies the per-domain log.
 
@@ -18,6 +19,7 @@ Every command has a timeout; the daemon and the listeners are ended by their pid
 """
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -44,7 +46,7 @@ IMAGES = "/var/lib/libvirt/images"
 
 
 def domain_xml(name, disk):
-    return f"""<domain type='qemu'>
+    return f"""<domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
   <name>{escape(name)}</name>
   <memory unit='MiB'>64</memory>
   <vcpu>1</vcpu>
@@ -69,9 +71,23 @@ def domain_xml(name, disk):
     <controller type='usb' model='qemu-xhci'/>
     <memballoon model='none'/>
   </devices>
+  <qemu:commandline>
+    <qemu:arg value='-blockdev'/>
+    <qemu:arg value='{FAULTY_DISK}'/>
+    <qemu:arg value='-device'/>
+    <qemu:arg value='ide-hd,drive=faulty-disk,bus=ide.0,id=faulty0,bootindex=0'/>
+  </qemu:commandline>
 </domain>
 """
 
+
+# A disk that libvirt does not manage, whose every read fails: SeaBIOS boots from it first, so
+# QEMU reports BLOCK_IO_ERROR (QEMU 7.2's form, without the qom-path that 9.2 added).
+FAULTY_DISK = escape(json.dumps({"driver": "raw", "node-name": "faulty-disk",
+                                 "file": {"driver": "blkdebug",
+                                          "inject-error": [{"event": "read_aio", "errno": 5}],
+                                          "image": {"driver": "null-co", "size": 1 << 20}}},
+                                separators=(",", ":")), {"'": "&apos;"})
 
 USB_TABLET = "<input type='tablet' bus='usb'><alias name='ua-tablet%d'/></input>\n"
 

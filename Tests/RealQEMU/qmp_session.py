@@ -3,7 +3,7 @@
 
 The transcript holds every byte QEMU wrote on its QMP channel and every command this client sent,
 in the order they crossed the wire, as a person capturing `-qmp stdio` or a socat session would
-have it: QEMU's lines end in CRLF, the client's in LF. QEMU's stderr goes to FILE.stderr.
+have it: QEMU's lines end in CRLF, the client's in LF.
 
 The scripted session makes QEMU 7.2 emit many genuine events: RESUME/STOP, RESET, POWERDOWN,
 SHUTDOWN, DEVICE_DELETED (USB), DEVICE_TRAY_MOVED (IDE CD), BLOCK_IO_ERROR (a blkdebug disk read
@@ -13,7 +13,7 @@ MIGRATION_PASS (migration to a file through exec:), DUMP_COMPLETED.
 
 Standard library only. Every read has a timeout and the whole run has a deadline; QEMU is killed
 at the end whatever happens. Exit status 0 when the session ran to `quit`, 1 otherwise (the
-transcript written so far is kept).
+transcript written so far is kept). QEMU's stderr (its warnings) goes to --stderr FILE if given.
 
     qmp_session.py --out compact-ids.log                # compact, commands carry "id"
     qmp_session.py --out pretty.log --pretty --no-ids  # -mon pretty=on, commands without "id"
@@ -80,7 +80,7 @@ class QMPSession:
         self.use_ids = use_ids
         self.trace = trace
         self.next_id = 1
-        self.stderr_file = open(stderr_path, "wb")
+        self.stderr_file = open(stderr_path or os.devnull, "wb")
         self.proc = subprocess.Popen(
             argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr_file,
             start_new_session=True)
@@ -200,9 +200,9 @@ class QMPSession:
             for i, r in enumerate(self.unclaimed):
                 if cid is None or r.get("id") == cid:
                     del self.unclaimed[i]
-                    if "error" in r and not expect_error:
+                    if "error" in r and expect_error is False:
                         raise SessionError("%s failed: %s" % (name, r["error"]))
-                    if "error" not in r and expect_error:
+                    if "error" not in r and expect_error is True:
                         raise SessionError("%s was expected to fail" % name)
                     return r
             if self.eof:
@@ -480,8 +480,16 @@ def run_session(s, work, errors, rounds):
 
     # Migration to a file through a pipe (QEMU 7.2 has no file: URI).
     s.command("migrate-set-capabilities", {"capabilities": [{"capability": "events", "state": True}]})
-    m = s.mark()
-    s.command("migrate", {"uri": "exec:cat > " + os.path.join(work, "vm.migration")})
+    # The dump's migration blocker goes a moment after DUMP_COMPLETED: retry while it is there.
+    for _ in range(50):
+        m = s.mark()
+        r = s.command("migrate", {"uri": "exec:cat > " + os.path.join(work, "vm.migration")},
+                      expect_error=None)
+        if "error" not in r:
+            break
+        if "dump-guest-memory" not in r["error"].get("desc", ""):
+            raise SessionError("migrate failed: %s" % r["error"])
+        s.settle(0.1)
     s.wait_event("MIGRATION", m, timeout=20, match=lambda d: d.get("status") in ("completed", "failed"))
     s.command("query-migrate")
     # The run state passes finish-migrate before postmigrate, where `cont` is allowed.
@@ -532,13 +540,14 @@ def main():
     ap.add_argument("--qemu", default=shutil.which("qemu-system-x86_64") or "qemu-system-x86_64")
     ap.add_argument("--deadline", type=float, default=50.0, help="seconds for the whole session")
     ap.add_argument("--trace", action="store_true", help="print the traffic on stderr")
+    ap.add_argument("--stderr", help="file for QEMU's own stderr (default: discarded)")
     args = ap.parse_args()
 
     work = tempfile.mkdtemp(prefix="qmp-session-")
     ok = False
     try:
         with open(args.out, "wb") as transcript:
-            s = QMPSession(qemu_argv(args.qemu, args.pretty), transcript, args.out + ".stderr",
+            s = QMPSession(qemu_argv(args.qemu, args.pretty), transcript, args.stderr,
                            time.monotonic() + args.deadline, args.ids, args.trace)
             try:
                 run_session(s, work, args.errors, max(1, args.rounds))
@@ -549,12 +558,6 @@ def main():
                 s.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    if ok:
-        try:
-            if os.path.getsize(args.out + ".stderr") == 0:
-                os.unlink(args.out + ".stderr")
-        except OSError:
-            pass
     return 0 if ok else 1
 
 
