@@ -47,7 +47,7 @@ class Tally:
         self.errors = 0
         self.error_classes = Counter()
         self.greetings = 0
-        self.rejected = []  # (line, command name) of commands answered by an error, where known
+        self.rejected = []  # (line, reply line, command name) of commands answered by an error
         self.lines = {"event": [], "command": [], "reply": [], "greeting": []}
 
     def event(self, name, line):
@@ -83,7 +83,7 @@ class Tally:
             "eventsByName": dict(sorted(self.events.items())),
             "commandsByName": dict(sorted(self.commands.items())),
             "errorClasses": dict(sorted(self.error_classes.items())),
-            "rejectedCommands": [{"line": l, "command": n} for l, n in self.rejected],
+            "rejectedCommands": [{"line": l, "replyLine": r, "command": n} for l, r, n in self.rejected],
         }
         if with_lines:
             out["lines"] = self.lines
@@ -139,7 +139,7 @@ def count_qmp(text):
             if "return" in obj or "error" in obj:  # qmp-shell -l: the reply merged in
                 t.reply(obj, line)
                 if "error" in obj:
-                    t.rejected.append((line, name))
+                    t.rejected.append((line, line, name))
             else:
                 pending.append((line, name, obj.get("id")))
         elif "return" in obj or "error" in obj:
@@ -152,7 +152,7 @@ def count_qmp(text):
             if k is not None:
                 cl, cn, _ = pending.pop(k)
                 if "error" in obj:
-                    t.rejected.append((cl, cn))
+                    t.rejected.append((cl, line, cn))
     return t
 
 
@@ -189,6 +189,7 @@ PROBE = re.compile(r"QEMU_MONITOR_(SEND_MSG|RECV_REPLY|RECV_EVENT): mon=0x[0-9a-
 
 def count_libvirtd(text):
     t = Tally("libvirtd")
+    sent = {}  # (mon, id) -> (line, name) of commands not yet answered
     for no, raw in enumerate(text.split("\n"), 1):
         m = LIBVIRT_RECORD.match(raw.rstrip("\r"))
         if not m:
@@ -202,11 +203,18 @@ def count_libvirtd(text):
             except ValueError:
                 obj = None
             kind = p.group(1)
+            mon = re.search(r"mon=(0x[0-9a-f]+)", msg).group(1)
             if kind == "SEND_MSG":
                 name = obj.get("execute", obj.get("exec-oob")) if isinstance(obj, dict) else None
                 t.command(name if name is not None else "?", no)
+                if isinstance(obj, dict) and "id" in obj:
+                    sent[(mon, obj["id"])] = (no, name)
             elif kind == "RECV_REPLY":
                 t.reply(obj if isinstance(obj, dict) else {}, no)
+                if isinstance(obj, dict):
+                    cmd = sent.pop((mon, obj.get("id")), None)
+                    if cmd and "error" in obj:
+                        t.rejected.append((cmd[0], no, cmd[1]))
             else:
                 t.event(obj.get("event", "?") if isinstance(obj, dict) else "?", no)
             continue
