@@ -11,27 +11,19 @@ func fuzzFail(_ message: String) -> Never {
     abort()
 }
 
-/// Names events without a schema: extraction alone is under test.
-struct FuzzNameChecker: EventChecker {
-    mutating func check(_ event: ExtractedEvent, tape: JSONTape, findings: inout [RawFinding]) -> String? {
-        switch event.envelope {
-        case .json(let root): return tape.member(root, "event").map { tape.string($0) }
-        case .record(let name, _, _, _): return name
-        }
-    }
-}
-
-struct FuzzFixedProvider<C: EventChecker & Sendable>: CheckerProvider {
-    let checker: C
-    func checker(path: String, head: UnsafeRawBufferPointer) -> (C, SchemaChoice) {
-        (checker, SchemaChoice(name: "fuzz", reason: "fuzz"))
-    }
+/// A linter that finds and counts but makes no finding but extraction's own: extraction under test.
+func extractionLinter(_ geometry: ChunkGeometry = ChunkGeometry(), recordEvents: Bool = false) -> Linter {
+    let off = Set(RuleCatalog.ids).subtracting(["malformed-json", "unparsed-event-text"])
+    var linter = Linter(jobs: 1, selector: SchemaSelectingProvider(fixed: nil, rules: RuleSet(disabled: off)))
+    linter.geometry = geometry
+    if recordEvents { linter.eventBudget = EventBudget() }
+    return linter
 }
 
 /// Counts event markers in raw bytes without the extractor: quoted `"event"` / `'event'`
-/// (same quote both sides) plus lines that are virsh records.
+/// (same quote both sides), `\"event\"`, plus lines that are virsh records.
 enum FuzzMarkers {
-    nonisolated(unsafe) static let virsh = try! Regex(Dialect.virshPattern)
+    nonisolated(unsafe) static let virsh = try! Regex(VirshEventDialect.recordPattern)
 
     static func count(_ b: UnsafeRawBufferPointer) -> Int {
         var n = 0
@@ -41,6 +33,7 @@ enum FuzzMarkers {
             if b[i] == e[0] && b[i + 1] == e[1] && b[i + 2] == e[2] && b[i + 3] == e[3] && b[i + 4] == e[4] {
                 let q = b[i - 1]
                 if (q == 0x22 || q == 0x27) && b[i + 5] == q { n += 1 }
+                else if q == 0x22, i >= 2, b[i - 2] == 0x5C, b[i + 5] == 0x5C, i + 6 < b.count, b[i + 6] == 0x22 { n += 1 }
                 i += 5
             } else {
                 i += 1
@@ -52,7 +45,8 @@ enum FuzzMarkers {
             while le < b.count && b[le] != 0x0A { le += 1 }
             var ce = le
             if ce > ls && b[ce - 1] == 0x0D { ce -= 1 }
-            if ce - ls >= 6, (try? virsh.firstMatch(in: b, from: ls, to: ce, anchored: true)) ?? nil != nil { n += 1 }
+            let ts = ls < ce && b[ls] == 0x0D ? ls + 1 : ls
+            if ce - ts >= 6, (try? virsh.firstMatch(in: b, from: ts, to: ce, anchored: true)) ?? nil != nil { n += 1 }
             ls = le + 1
         }
         return n
@@ -62,7 +56,7 @@ enum FuzzMarkers {
 /// Validates a test event of each of the first events of `schema` (whatever their names and
 /// members): a schema a reader built must never make the validator trap.
 func fuzzValidateEvents(of schema: Schema, data: String) {
-    let validator = EventValidator(schema: schema)
+    let validator = MessageValidator(schema: schema)
     var tape = JSONTape()
     for e in schema.events.prefix(8) {
         let event = #"{"event": "\#(e.name)", "timestamp": {"seconds": 1, "microseconds": 2}, "data": \#(data)}"#
@@ -70,7 +64,7 @@ func fuzzValidateEvents(of schema: Schema, data: String) {
             // A name holding a quote makes text that is not JSON: nothing to validate.
             guard case .success = JSONParser.parseDocument(b, options: .strict, into: &tape) else { return }
             var findings: [RawFinding] = []
-            _ = validator.validate(envelope: 0, in: tape, into: &findings)
+            _ = validator.validate(event: 0, in: tape, into: &findings)
         }
     }
 }
