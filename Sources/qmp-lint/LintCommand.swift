@@ -42,6 +42,9 @@ struct LintOptions: ParsableArguments {
     @Flag(name: [.customShort("L"), .long], help: "Follow symbolic links to directories while walking.")
     var follow = false
 
+    @Flag(help: "Walk hidden files and folders too (names starting with a dot; named ones are always read).")
+    var hidden = false
+
     @Option(name: .customLong("include"), help: ArgumentHelp("Only check walked files matching this glob (repeatable).", valueName: "GLOB"))
     var include: [String] = []
 
@@ -101,6 +104,7 @@ struct LintOptions: ParsableArguments {
         if strict { s.strict = true; explicit.insert(.strict) }
         s.quiet = quiet
         s.followLinks = follow
+        s.includeHidden = hidden
         if !include.isEmpty { s.include = include; explicit.insert(.include) }
         if !exclude.isEmpty { s.exclude = exclude; explicit.insert(.exclude) }
         s.disabledRules = Set(disable)

@@ -38,7 +38,10 @@ public enum LintRunner {
             Console.error("qmp-lint: unknown rule '\(id)' (see qmp-lint rules)")
             return .usage
         }
-        let discovery = InputDiscovery(followLinks: settings.followLinks, include: settings.include, exclude: settings.exclude)
+        // Never read what this run writes.
+        let outputs = [settings.output, settings.writeBaseline].compactMap { $0 } + settings.reports.map(\.path)
+        let discovery = InputDiscovery(followLinks: settings.followLinks, include: settings.include, exclude: settings.exclude,
+                                       includeHidden: settings.includeHidden, outputs: outputs)
             .discover(settings.paths)
         for s in discovery.skipped where !settings.quiet {
             Console.error("qmp-lint: skipped \(s.description)")
@@ -58,11 +61,11 @@ public enum LintRunner {
         if settings.progress && ProgressBar.wanted {
             var total = 0
             var known = true
-            for p in discovery.inputs {
+            for p in discovery.names {
                 var st = stat()
-                if p != "-", stat(p, &st) == 0, st.st_mode & S_IFMT == S_IFREG { total += Int(st.st_size) } else { known = false }
+                if !p.isStandardInput, p.withCString({ stat($0, &st) }) == 0, st.st_mode & S_IFMT == S_IFREG { total += Int(st.st_size) } else { known = false }
             }
-            let counter = ProgressCounter(totalBytes: known ? total : nil, totalFiles: discovery.inputs.count)
+            let counter = ProgressCounter(totalBytes: known ? total : nil, totalFiles: discovery.names.count)
             fileOptions.progress = counter
             bar = ProgressBar(counter: counter)
             bar?.begin()
@@ -78,6 +81,9 @@ public enum LintRunner {
         for i in report.files.indices where report.files[i].schema == nil { report.files[i].schema = choice }
         for f in report.files where f.readError != nil {
             Console.error("qmp-lint: \(f.readError!)")
+        }
+        for n in report.files.flatMap(\.notices) where n.level == .warning || !settings.quiet {
+            Console.error("qmp-lint: \(n)")
         }
         // Baselines: written from every finding, then known findings left out of the reports.
         if let path = settings.writeBaseline {

@@ -25,32 +25,22 @@ public struct Linter<Provider: CheckerProvider> {
     /// Lints the discovered inputs; unreadable ones are reported, the rest still processed.
     public func run(_ discovery: InputDiscovery.Result) -> (report: LintReport, results: [FileResult]) {
         let inputs = discovery.inputs
-        // Work items: whole inputs, or ranges of large plain files.
-        var items: [(file: Int, range: Range<Int>?, history: Int)] = []
-        var heads: [Int: [UInt8]] = [:]
+        // Work items: whole inputs, or ranges of large regular files; each input is opened
+        // once, by the worker that first needs it (see InputPlan).
+        let plan = InputPlan(discovery.names, jobs: jobs, splitThreshold: splitThreshold, headSize: Self.headSize)
+        let items = plan.items
         // A split input's ranges share one listing budget (index of the range within the input).
         var budgets: [Int: (budget: EventBudget, part: Int)] = [:]
-        for (i, path) in inputs.enumerated() {
-            if jobs > 1, path != "-", let size = Self.plainFileSize(path), size > splitThreshold {
-                let parts = min(256, max(jobs, size / (32 << 20)))
-                let ranges = FileSplitter.split(path: path, size: size, parts: parts)
-                heads[i] = Self.readHead(path, min(size, Self.headSize))
-                let budget = EventBudget(cap: fileOptions.maxFindings)
-                for (part, r) in ranges.enumerated() {
-                    budgets[items.count] = (budget, part)
-                    let history = min(r.lowerBound, fileOptions.history)
-                    items.append((i, (r.lowerBound - history)..<r.upperBound, history))
-                }
-            } else {
-                items.append((i, nil, 0))
-            }
+        var budget = EventBudget(cap: fileOptions.maxFindings)
+        for (k, item) in items.enumerated() where item.parts > 1 {
+            if item.part == 0 { budget = EventBudget(cap: fileOptions.maxFindings) }
+            budgets[k] = (budget, item.part)
         }
         let slots = ResultSlots(count: items.count)
         let next = Counter()
         let workItems = items
         let fileOptions = self.fileOptions
         let provider = self.provider
-        let frozenHeads = heads
         let frozenBudgets = budgets
         let stdinDisplay = stdinName.map(DisplayPath.make) ?? "<stdin>"
         let work: @Sendable (Int) -> Void = { _ in
@@ -58,12 +48,12 @@ public struct Linter<Provider: CheckerProvider> {
                 let k = next.take()
                 if k >= workItems.count { return }
                 let item = workItems[k]
-                let path = inputs[item.file]
+                let path = inputs[item.input]
                 let display = path == "-" ? stdinDisplay : DisplayPath.make(path)
                 var result: FileResult
                 do {
-                    var source: any ByteSource
-                    if let r = item.range { source = try FileRangeSource(path: path, range: r) } else { source = try InputOpener.open(path, stdinName: stdinDisplay) }
+                    let opened = try plan.open(item, display: path == "-" ? stdinDisplay : path, history: fileOptions.history)
+                    var source = opened.source
                     var options = fileOptions
                     options.eventBudgetItem = k
                     if let b = frozenBudgets[k] {
@@ -71,20 +61,21 @@ public struct Linter<Provider: CheckerProvider> {
                         options.findingBudgetItem = b.part
                     }
                     var linter = FileLinter(provider: provider, options: options)
-                    if let head = frozenHeads[item.file] {
+                    if let head = opened.head {
                         result = head.withUnsafeBytes { h in
-                            linter.lint(&source, displayPath: display, history: item.history, path: path, head: h)
+                            linter.lint(&source, displayPath: display, history: opened.history, path: path, head: h)
                         }
                     } else {
-                        result = linter.lint(&source, displayPath: display, history: item.history, path: path == "-" ? display : path)
+                        result = linter.lint(&source, displayPath: display, history: opened.history, path: path == "-" ? display : path)
                     }
+                    result.summary.notices = opened.notices + source.notices
                 } catch {
                     result = FileResult(path: display)
                     result.summary.readError = "\(error)"
                 }
                 fileOptions.eventBudget?.finish(item: k, recorded: result.timeline.count)
                 slots.set(k, result)
-                if k + 1 == workItems.count || workItems[k + 1].file != item.file { fileOptions.progress?.fileDone() }
+                if k + 1 == workItems.count || workItems[k + 1].input != item.input { fileOptions.progress?.fileDone() }
             }
         }
         let threads = min(jobs, max(1, items.count))
@@ -98,7 +89,7 @@ public struct Linter<Provider: CheckerProvider> {
             parts[k] = FileResult(path: "")
             merged.beginStreams()
             var j = k + 1
-            while j < parts.count && items[j].file == items[k].file {
+            while j < parts.count && items[j].input == items[k].input {
                 merged.append(parts[j])
                 parts[j] = FileResult(path: "")
                 j += 1
@@ -117,29 +108,6 @@ public struct Linter<Provider: CheckerProvider> {
         var report = Self.assemble(results, schema: schema)
         report.timeline = timeline
         return (report, results)
-    }
-
-    static func readHead(_ path: String, _ count: Int) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: count)
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return [] }
-        defer { close(fd) }
-        let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, 0) }
-        out.removeLast(count - max(0, n))
-        return out
-    }
-
-    /// Size of a regular, uncompressed file; nil for anything else.
-    static func plainFileSize(_ path: String) -> Int? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
-        var magic: (UInt8, UInt8) = (0, 0)
-        let n = withUnsafeMutableBytes(of: &magic) { read(fd, $0.baseAddress, 2) }
-        if n == 2 && magic.0 == 0x1F && magic.1 == 0x8B { return nil }
-        return Int(st.st_size)
     }
 
     /// Combines per-file results into one report (also used to merge partial reports).
@@ -211,6 +179,7 @@ extension FileResult {
         summary.events += n.events; summary.malformed += n.malformed; summary.invalidEvents += n.invalidEvents
         summary.errors += n.errors; summary.warnings += n.warnings; summary.notes += n.notes
         if summary.readError == nil { summary.readError = n.readError }
+        summary.notices += n.notices
         if let t = n.firstEvent, summary.firstEvent.map({ t < $0 }) ?? true { summary.firstEvent = t }
         if let t = n.lastEvent, summary.lastEvent.map({ $0 < t }) ?? true { summary.lastEvent = t }
         for (k, v) in next.eventsByName {
