@@ -137,7 +137,8 @@ public enum LintRunner {
 public enum Console {
     public static func out(_ s: String) { writeAll(1, s) }
     public static func out(_ bytes: [UInt8]) { _ = bytes.withUnsafeBytes { writeAll(1, $0) } }
-    public static func error(_ s: String) { writeAll(2, s + "\n") }
+    /// Writes a message line to standard error, control characters escaped (`TerminalText`).
+    public static func error(_ s: String) { writeAll(2, TerminalText.safe(s) + "\n") }
 
     static func writeAll(_ fd: Int32, _ s: String) {
         var s = s

@@ -59,6 +59,18 @@ private func pad(_ value: Int64, _ width: Int) -> String {
     return value < 0 ? "-" + padded : padded
 }
 
+/// Messages for a terminal (standard error): control characters other than LF, C1 controls and
+/// bidirectional controls shown as visible escapes (`\x1b`), so a file name or log text in a
+/// message cannot set the window title, clear the screen or reorder the line.
+public enum TerminalText {
+    public static func safe(_ message: String) -> String {
+        guard message.unicodeScalars.contains(where: { $0 != "\n" && DisplayText.needsEscape($0) }) else { return message }
+        var out = ""
+        appendReplacing(message, to: &out) { $0 != "\n" && DisplayText.needsEscape($0) ? DisplayText.visibleEscape($0) : nil }
+        return out
+    }
+}
+
 /// Text copied from logs, made safe to print on a terminal or in plain-text CI logs.
 enum DisplayText {
     /// Replaces C0 controls, DEL, C1 controls, line/paragraph separators and bidirectional
