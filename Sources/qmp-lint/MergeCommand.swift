@@ -42,6 +42,10 @@ struct MergeCommand: ParsableCommand {
                 throw ExitCode(ExitStatus.usage.rawValue)
             }
         }
+        do { try ReportMerging.checkTotals(parts, paths: reports) } catch {
+            Console.error("qmp-lint: \(error)")
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
         do { try ReportMerging.checkDisjoint(parts, paths: reports) } catch {
             Console.error("qmp-lint: \(error)")
             throw ExitCode(ExitStatus.usage.rawValue)
