@@ -74,7 +74,9 @@ final class FileDescriptorSource: ByteSource {
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
         if pendingStart < pending.count {
             let n = min(pending.count - pendingStart, buffer.count)
-            pending.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + pendingStart, byteCount: n) }
+            pending.withUnsafeBytes {
+                buffer.baseAddress!.copyMemory(from: $0.baseAddress! + pendingStart, byteCount: n)
+            }
             pendingStart += n
             position += n
             if pendingStart == pending.count { pending = [] ; pendingStart = 0 }
@@ -184,15 +186,16 @@ public final class GzipSource: ByteSource {
                 }
                 notices.append(InputNotice(
                     .warning, path: path,
-                    message: "trailing garbage ignored from compressed byte \(compressedOffset) (after gzip member \(members), "
-                        + "\(outputOffset + produced()) bytes decompressed), as gzip -d does"))
+                    message: "trailing garbage ignored from compressed byte \(compressedOffset) "
+                        + "(after gzip member \(members), \(outputOffset + produced()) bytes decompressed), as gzip -d does"))
                 done = true
                 break
             }
             if stream.avail_in == 0 && !more() {
                 if deferred == nil {
-                    deferred = fault("truncated gzip data: member \(members + 1) ends early (at compressed byte \(compressedOffset))",
-                                     produced: produced())
+                    deferred = fault(
+                        "truncated gzip data: member \(members + 1) ends early (at compressed byte \(compressedOffset))",
+                        produced: produced())
                 }
                 done = true
                 break
@@ -209,8 +212,9 @@ public final class GzipSource: ByteSource {
                 inflateReset(&stream)
             default:
                 let msg = stream.msg.map { String(cString: $0) } ?? "zlib error \(rc)"
-                deferred = fault("corrupt gzip data: \(msg) (member \(members + 1), compressed byte \(compressedOffset))",
-                                 produced: produced())
+                deferred = fault(
+                    "corrupt gzip data: \(msg) (member \(members + 1), compressed byte \(compressedOffset))",
+                    produced: produced())
                 done = true
             }
         }

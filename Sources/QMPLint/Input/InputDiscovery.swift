@@ -70,7 +70,7 @@ public struct InputDiscovery: Sendable {
             if st.st_mode & S_IFMT == S_IFDIR {
                 let id = FileID(st)
                 if let earlier = walk.walked[id] {
-                    walk.result.skipped.append(InputError(path: path.path, message: "same directory as \(DisplayText.escaped(earlier.path)) (walked once)"))
+                    walk.skip(path, "same directory as \(DisplayText.escaped(earlier.path)) (walked once)")
                     continue
                 }
                 walk.walked[id] = path
@@ -105,10 +105,14 @@ public struct InputDiscovery: Sendable {
 
         init(options: InputDiscovery) { self.options = options }
 
+        mutating func skip(_ path: InputName, _ reason: String) {
+            result.skipped.append(InputError(path: path.path, message: reason))
+        }
+
         mutating func add(_ path: InputName, _ st: stat, walked: Bool) {
             let id = FileID(st)
             if outputs.contains(id) {
-                result.skipped.append(InputError(path: path.path, message: "this run writes its report there"))
+                skip(path, "this run writes its report there")
                 return
             }
             if let i = first[id] {
@@ -117,11 +121,11 @@ public struct InputDiscovery: Sendable {
             }
             if walked && st.st_mode & S_IFMT == S_IFREG, let sniff = InputFile.sniffRegularFile(path) {
                 if let at = sniff.binaryAt {
-                    result.skipped.append(InputError(path: path.path, message: "binary file (a NUL byte at byte \(at)); name it to check it"))
+                    skip(path, "binary file (a NUL byte at byte \(at)); name it to check it")
                     return
                 }
                 if let format = sniff.report {
-                    result.skipped.append(InputError(path: path.path, message: "a qmp-lint \(format) report; name it to check it"))
+                    skip(path, "a qmp-lint \(format) report; name it to check it")
                     return
                 }
             }
@@ -134,10 +138,10 @@ public struct InputDiscovery: Sendable {
             for (i, d) in duplicates.sorted(by: { $0.key < $1.key }) {
                 let original = result.names[i].path
                 if d.count == 1 {
-                    result.skipped.append(InputError(path: d.example.path, message: "same file as \(DisplayText.escaped(original)) (checked once)"))
+                    skip(d.example, "same file as \(DisplayText.escaped(original)) (checked once)")
                 } else {
-                    result.skipped.append(InputError(
-                        path: original, message: "\(d.count) more paths lead to this file (e.g. \(DisplayText.escaped(d.example.path))); checked once"))
+                    let example = DisplayText.escaped(d.example.path)
+                    skip(result.names[i], "\(d.count) more paths lead to this file (e.g. \(example)); checked once")
                 }
             }
         }
@@ -167,11 +171,11 @@ public struct InputDiscovery: Sendable {
                 let isLink = lst.st_mode & S_IFMT == S_IFLNK
                 if isLink {
                     if path.withCString({ stat($0, &st) }) != 0 {
-                        result.skipped.append(InputError(path: path.path, message: "broken symbolic link"))
+                        skip(path, "broken symbolic link")
                         continue
                     }
                     if st.st_mode & S_IFMT == S_IFDIR && !options.followLinks {
-                        result.skipped.append(InputError(path: path.path, message: "symbolic link to a directory (use --follow)"))
+                        skip(path, "symbolic link to a directory (use --follow)")
                         continue
                     }
                 }
@@ -179,11 +183,11 @@ public struct InputDiscovery: Sendable {
                 case S_IFDIR:
                     let id = FileID(st)
                     if seen.contains(id) {
-                        result.skipped.append(InputError(path: path.path, message: "directory loop (already visited)"))
+                        skip(path, "directory loop (already visited)")
                         continue
                     }
                     if let earlier = walked[id] {
-                        result.skipped.append(InputError(path: path.path, message: "same directory as \(DisplayText.escaped(earlier.path)) (walked once)"))
+                        skip(path, "same directory as \(DisplayText.escaped(earlier.path)) (walked once)")
                         continue
                     }
                     walked[id] = path
@@ -193,8 +197,7 @@ public struct InputDiscovery: Sendable {
                 case S_IFREG:
                     if options.wanted(path: path, name: name) { add(path, st, walked: true) }
                 default:
-                    result.skipped.append(InputError(
-                        path: path.path, message: "not a regular file (FIFO, socket or device); name it explicitly to read it"))
+                    skip(path, "not a regular file (FIFO, socket or device); name it explicitly to read it")
                 }
             }
         }

@@ -98,17 +98,18 @@ public final class InputFile: @unchecked Sendable {
         inode = UInt64(st.st_ino)
         readAhead = []
         // The first bytes: by pread for a regular file (nothing consumed), else read ahead.
-        var raw = [UInt8](repeating: 0, count: InputSniff.headSize)
+        var raw = [UInt8](repeating: 0, count: min(InputSniff.headSize, size ?? InputSniff.headSize))
         var got = 0
         if let size {
             got = raw.withUnsafeMutableBytes { b in
-                (try? Self.pread(fd, display, UnsafeMutableRawBufferPointer(rebasing: b[..<min(size, b.count)]), at: 0)) ?? 0
+                let want = UnsafeMutableRawBufferPointer(rebasing: b[..<min(size, b.count)])
+                return (try? Self.pread(fd, display, want, at: 0)) ?? 0
             }
         } else {
             reading: while got < raw.count {
                 let r = raw.withUnsafeMutableBytes { b in
                     Result { () throws(InputError) in
-                        try Self.readOnce(fd, display, UnsafeMutableRawBufferPointer(rebasing: b[got...]), position: got)
+                        try Self.readOnce(fd, display, .init(rebasing: b[got...]), position: got)
                     }
                 }
                 switch r {
@@ -145,14 +146,17 @@ public final class InputFile: @unchecked Sendable {
         var out: [InputNotice] = []
         if sniff.encoding != .utf8 {
             let why = sniff.byteOrderMark ? "byte-order mark" : "NUL bytes between ASCII characters"
-            out.append(InputNotice(.note, path: display, message: "read as \(sniff.encoding.rawValue) text (by its \(why)); "
-                + "byte counts and columns refer to its UTF-8 form"))
+            out.append(InputNotice(
+                .note, path: display,
+                message: "read as \(sniff.encoding.rawValue) text (by its \(why)); byte counts and columns refer to its UTF-8 form"))
         }
         if let at = sniff.binaryAt {
-            out.append(InputNotice(.note, path: display, message: "binary data (a NUL byte at byte \(at)); checked anyway as it was named"))
+            out.append(InputNotice(
+                .note, path: display, message: "binary data (a NUL byte at byte \(at)); checked anyway as it was named"))
         }
         if let format = sniff.report {
-            out.append(InputNotice(.note, path: display, message: "looks like a qmp-lint \(format) report; checked anyway as it was named"))
+            out.append(InputNotice(
+                .note, path: display, message: "looks like a qmp-lint \(format) report; checked anyway as it was named"))
         }
         return out
     }
@@ -204,7 +208,9 @@ public final class InputFile: @unchecked Sendable {
         return try Self.readOnce(fd, display, buffer, position: offset)
     }
 
-    private static func pread(_ fd: Int32, _ path: String, _ buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(InputError) -> Int {
+    private static func pread(
+        _ fd: Int32, _ path: String, _ buffer: UnsafeMutableRawBufferPointer, at offset: Int
+    ) throws(InputError) -> Int {
         if buffer.count == 0 { return 0 }
         while true {
             let n = Glibc.pread(fd, buffer.baseAddress, buffer.count, off_t(offset))
@@ -214,7 +220,9 @@ public final class InputFile: @unchecked Sendable {
         }
     }
 
-    private static func readOnce(_ fd: Int32, _ path: String, _ buffer: UnsafeMutableRawBufferPointer, position: Int) throws(InputError) -> Int {
+    private static func readOnce(
+        _ fd: Int32, _ path: String, _ buffer: UnsafeMutableRawBufferPointer, position: Int
+    ) throws(InputError) -> Int {
         if buffer.count == 0 { return 0 }
         while true {
             let n = Glibc.read(fd, buffer.baseAddress, buffer.count)

@@ -97,14 +97,15 @@ public struct InputName: Sendable, Hashable, CustomStringConvertible {
             return arguments.map(InputName.init)
         }
         var raw: [[UInt8]] = []
-        for i in 1..<Int(CommandLine.argc) {
+        for i in 0..<Int(CommandLine.argc) where i > 0 {
             guard let p = CommandLine.unsafeArgv[i] else { continue }
             raw.append(Array(UnsafeBufferPointer(start: p, count: strlen(p)).map { UInt8(bitPattern: $0) }))
         }
         var used = Set<Int>()
         return arguments.map { arg in
             guard arg.unicodeScalars.contains("\u{FFFD}") else { return InputName(arg) }
-            for (k, bytes) in raw.enumerated() where !used.contains(k) && String(decoding: bytes, as: UTF8.self) == arg {
+            for (k, bytes) in raw.enumerated() where !used.contains(k) {
+                guard String(decoding: bytes, as: UTF8.self) == arg else { continue }
                 used.insert(k)
                 return InputName(bytes: bytes)
             }

@@ -79,7 +79,9 @@ public final class InputPlan: @unchecked Sendable {
             return Opened(source: try file.source(), history: 0, head: nil, notices: file.notices)
         case .ranges(let file, let ranges, let head):
             // A file that shrank after planning may have fewer ranges than parts.
-            guard item.part < ranges.count else { return Opened(source: MemorySource([]), history: 0, head: head, notices: []) }
+            guard item.part < ranges.count else {
+                return Opened(source: MemorySource([]), history: 0, head: head, notices: [])
+            }
             let r = ranges[item.part]
             let h = min(r.lowerBound, history)
             return Opened(source: file.range((r.lowerBound - h)..<r.upperBound), history: h, head: head,

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// What the first bytes of an input say about it: its text encoding, whether it is binary
 /// data, whether it is a report qmp-lint wrote. Decided from the (decompressed) head only.
 public struct InputSniff: Sendable, Equatable {
@@ -53,7 +59,8 @@ public struct InputSniff: Sendable, Equatable {
     /// ends in NUL bytes (blocks allocated, never written): NUL bytes that only follow complete
     /// lines of text do not make it binary.
     static func binaryOffset(_ b: UnsafeRawBufferPointer) -> Int? {
-        guard let nul = b.firstIndex(of: 0) else { return nil }
+        guard let base = b.baseAddress, let hit = memchr(base, 0, b.count) else { return nil }
+        let nul = base.distance(to: UnsafeRawPointer(hit))
         guard let lastNewline = b[..<nul].lastIndex(of: 0x0A) else { return nul }
         // The text before: valid UTF-8, no control characters but tab, CR, LF, FF and ESC.
         let text = Array(b[..<(lastNewline + 1)])
@@ -70,47 +77,65 @@ public struct InputSniff: Sendable, Equatable {
     }
 
     /// The format of a report qmp-lint wrote, recognised by its head; nil for anything else.
+    /// Byte tests first: every walked file goes through here.
     static func reportFormat(_ b: UnsafeRawBufferPointer) -> String? {
-        let head = String(decoding: b.prefix(4096), as: UTF8.self)
-        let trimmed = head.drop { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }
-        func has(_ s: String) -> Bool { head.contains(s) }
-        if trimmed.hasPrefix("{") {
+        let head = UnsafeRawBufferPointer(rebasing: b.prefix(4096))
+        guard let base = head.baseAddress, !head.isEmpty else { return nil }
+        func has(_ s: StaticString) -> Bool {
+            let n = s.utf8CodeUnitCount
+            var p = 0
+            while p + n <= head.count {
+                guard let q = memchr(base + p, Int32(s.utf8Start[0]), head.count - n + 1 - p) else { return false }
+                let at = base.distance(to: UnsafeRawPointer(q))
+                if memcmp(base + at, s.utf8Start, n) == 0 { return true }
+                p = at + 1
+            }
+            return false
+        }
+        func starts(_ s: StaticString, at i: Int = 0) -> Bool {
+            head.count - i >= s.utf8CodeUnitCount && memcmp(base + i, s.utf8Start, s.utf8CodeUnitCount) == 0
+        }
+        var i = 0
+        while i < head.count && (head[i] == 0x20 || head[i] == 0x0A || head[i] == 0x0D || head[i] == 0x09) { i += 1 }
+        switch i < head.count ? head[i] : 0 {
+        case UInt8(ascii: "{"):
             if has("\"reportVersion\"") && has("\"qmp-lint\"") { return "json" }
             if has("\"baselineVersion\"") && has("\"qmp-lint\"") { return "baseline" }
             if has("sarif") && has("\"name\": \"qmp-lint\"") { return "sarif" }
-        }
-        if trimmed.hasPrefix("[") {
-            // GitLab Code Quality: objects of description, check_name, fingerprint, severity.
+            // JSON Lines: finding objects (then a summary line).
+            if (starts("{\"file\":") && has("\"rule\":") && has("\"eventHash\":")) || starts("{\"summary\":{\"files\":") {
+                return "jsonl"
+            }
+            return nil
+        case UInt8(ascii: "["):
+            // GitLab Code Quality: objects of description, check_name, fingerprint, location.
             return has("\"check_name\"") && has("\"fingerprint\"") && has("\"location\"") ? "gitlab" : nil
-        }
-        if trimmed.hasPrefix("<?xml") || trimmed.hasPrefix("<testsuites") {
-            return has("<testsuites name=\"qmp-lint\"") ? "junit" : nil
-        }
-        if trimmed.hasPrefix("<!DOCTYPE html") || trimmed.hasPrefix("<html") {
+        case UInt8(ascii: "<"):
+            if has("<testsuites name=\"qmp-lint\"") { return "junit" }
             return has("<meta name=\"generator\" content=\"qmp-lint\">") ? "html" : nil
+        default:
+            break
         }
-        if head.hasPrefix("# qmp-lint report") { return "markdown" }
-        if head.hasPrefix("Timeline: ") && has(" events in ") { return "timeline" }
-        if head.hasPrefix("file,line,column,eventLine,event,rule,severity,message,pointer\r\n")
-            || head.hasPrefix("event,total,valid,invalid\r\n") { return "csv" }
-        // Line formats: every complete line of the head must be one of the format's lines.
-        let lines = head.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-        guard !lines.isEmpty else { return nil }
-        if lines.allSatisfy({ l in
-            l.hasPrefix("{\"summary\":{\"files\":")
-                || l.hasPrefix("{\"file\":") && l.contains("\"rule\":") && l.contains("\"eventHash\":")
-        }) {
-            return "jsonl"
-        }
-        if lines.allSatisfy({ l in
-            l.hasPrefix("qmp-lint: ")
-                || (["::error ", "::warning ", "::notice "].contains { l.hasPrefix($0) } && l.contains("title="))
-        }) && lines.contains(where: { $0.hasPrefix("::") }) {
-            return "github"
+        if starts("# qmp-lint report") { return "markdown" }
+        if starts("Timeline: ") && has(" events in ") { return "timeline" }
+        if starts("file,line,column,eventLine,event,rule,severity,message,pointer\r\n")
+            || starts("event,total,valid,invalid\r\n") { return "csv" }
+        // Line formats: decoded only for a head that starts like one.
+        let end = head.firstIndex(of: 0x0A) ?? head.count
+        if starts("::") || starts("qmp-lint: ") {
+            // GitHub workflow commands: every complete line one of them, or the closing summary
+            // (a CI log holding a few annotations is not a report).
+            let lines = String(decoding: head, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            let isReport = !lines.isEmpty && lines.contains { $0.hasPrefix("::") } && lines.allSatisfy { l in
+                l.hasPrefix("qmp-lint: ")
+                    || (["::error ", "::warning ", "::notice "].contains { l.hasPrefix($0) } && l.contains("title="))
+            }
+            return isReport ? "github" : nil
         }
         // The text report starts with a finding (its source line, which may hold an event, below).
-        if lines.first.map(isTextFinding) == true { return "text" }
-        return nil
+        guard end > 0, head[end - 1] == UInt8(ascii: "]") else { return nil }
+        return isTextFinding(Substring(String(decoding: UnsafeRawBufferPointer(rebasing: head[..<end]), as: UTF8.self)))
+            ? "text" : nil
     }
 
     /// `path:line:col: severity: message [rule]`, as the text report starts a finding.
@@ -168,7 +193,7 @@ public final class UTF16DecodingSource: ByteSource {
 
     private func decodeMore() {
         let r = input.withUnsafeMutableBytes { b in
-            Result { () throws(InputError) in try inner.read(into: UnsafeMutableRawBufferPointer(rebasing: b[inputCount...])) }
+            Result { () throws(InputError) in try inner.read(into: .init(rebasing: b[inputCount...])) }
         }
         switch r {
         case .success(0): ended = true
