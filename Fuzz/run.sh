@@ -35,6 +35,8 @@ case "$target" in
     add "$shared/qapi"; add "$shared/schemas" ;;
   textdoc)
     add "$shared/docs" ;;
+  gzip)
+    add Fixtures/examples; add Fixtures/cli; add Fixtures/hostile/seeds ;;
 esac
 # libFuzzer reads seed directories one level deep: flatten nested corpora into one folder.
 flat="Fuzz/.corpus/$target-seeds"

@@ -78,7 +78,8 @@ enum FuzzTarget {
         case "extract": return extractFuzz
         case "qapi": return qapiFuzz
         case "textdoc": return textdocFuzz
-        default: fuzzFail("set QMPLINT_FUZZ_TARGET to json, extract, qapi or textdoc (got '\(name)')")
+        case "gzip": return gzipFuzz
+        default: fuzzFail("set QMPLINT_FUZZ_TARGET to json, extract, qapi, textdoc or gzip (got '\(name)')")
         }
     }()
 }

@@ -83,6 +83,9 @@ struct LintOptions: ParsableArguments {
     @Flag(name: [.customShort("L"), .long], help: "Follow symbolic links to directories while walking.")
     var follow = false
 
+    @Flag(help: "Walk hidden files and folders too (names starting with a dot; named ones are always read).")
+    var hidden = false
+
     @Option(
         name: .customLong("include"),
         help: ArgumentHelp("Only check walked files matching this glob (repeatable).", valueName: "GLOB"))
@@ -196,6 +199,7 @@ struct LintOptions: ParsableArguments {
         }
         s.quiet = quiet
         s.followLinks = follow
+        s.includeHidden = hidden
         if !include.isEmpty {
             s.include = include
             explicit.insert(.include)

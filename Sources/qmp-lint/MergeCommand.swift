@@ -48,6 +48,10 @@ struct MergeCommand: ParsableCommand {
                 throw ExitCode(ExitStatus.usage.rawValue)
             }
         }
+        do { try ReportMerging.checkTotals(parts, paths: reports) } catch {
+            Terminal.error("\(error)")
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
         do { try ReportMerging.checkDisjoint(parts, paths: reports) } catch {
             Terminal.error("\(error)")
             throw ExitCode(ExitStatus.usage.rawValue)

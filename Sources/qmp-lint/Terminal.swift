@@ -61,7 +61,7 @@ enum Terminal {
     }
 
     /// `qmp-lint: message` on standard error (paths and other text in it shown escaped).
-    static func error(_ message: String) { errorBytes("qmp-lint: " + message + "\n") }
+    static func error(_ message: String) { errorBytes("qmp-lint: " + TerminalText.safe(message) + "\n") }
 
     /// Raw text on standard error (the progress bar); errors are ignored: there is nowhere left
     /// to report them.

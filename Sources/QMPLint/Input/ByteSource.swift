@@ -14,7 +14,9 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
     public init(path: String, offset: Int? = nil, message: String) {
         self.path = path; self.offset = offset; self.message = message
     }
+    /// `path: at byte N: message`, the path escaped for a terminal (control characters shown).
     public var description: String {
+        let path = DisplayText.escaped(path)
         if let offset { return "\(path): at byte \(offset): \(message)" }
         return "\(path): \(message)"
     }
@@ -26,82 +28,102 @@ public protocol ByteSource {
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int
     /// The size in bytes when known in advance (regular, uncompressed files).
     var knownSize: Int? { get }
+    /// What reading found worth telling that is not a read error (e.g. trailing garbage after
+    /// the last gzip member), once the source is read.
+    var notices: [InputNotice] { get }
 }
 
 func errnoMessage(_ e: Int32 = errno) -> String { String(cString: strerror(e)) }
 
-/// Reads a file descriptor with read(2). Closes it when done.
-public final class FileDescriptorSource: ByteSource {
-    let fd: Int32
-    let path: String
-    let ownsFD: Bool
-    public let knownSize: Int?
-    var position = 0
-    /// Bytes read ahead (for magic-number sniffing) and not yet handed out.
-    var pending: [UInt8] = []
-
-    init(fd: Int32, path: String, ownsFD: Bool, knownSize: Int?) {
-        self.fd = fd; self.path = path; self.ownsFD = ownsFD; self.knownSize = knownSize
+/// Something worth telling about an input that was read in full: not a read error.
+public struct InputNotice: Sendable, Equatable, CustomStringConvertible {
+    public enum Level: String, Sendable { case note, warning }
+    public var level: Level
+    public var path: String
+    /// Byte offset the notice is about, when there is one (see `message` for which stream).
+    public var offset: Int?
+    public var message: String
+    public init(_ level: Level, path: String, offset: Int? = nil, message: String) {
+        self.level = level; self.path = path; self.offset = offset; self.message = message
     }
-
-    deinit { if ownsFD { close(fd) } }
-
-    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
-        if !pending.isEmpty {
-            let n = min(pending.count, buffer.count)
-            pending.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: n) }
-            pending.removeFirst(n)
-            position += n
-            return n
-        }
-        while true {
-            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
-            if n >= 0 { position += n; return n }
-            if errno == EINTR { continue }
-            throw InputError(path: path, offset: position, message: "read failed: \(errnoMessage())")
-        }
-    }
-
-    /// Reads the first bytes and keeps them for later `read` calls.
-    func peek(_ count: Int) throws(InputError) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: count)
-        var got = 0
-        while got < count {
-            let n = out.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + got, count - got) }
-            if n == 0 { break }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw InputError(path: path, offset: got, message: "read failed: \(errnoMessage())")
-            }
-            got += n
-        }
-        out.removeLast(count - got)
-        pending = out
-        return out
+    /// `path: warning: at byte N: message`, the path escaped for a terminal.
+    public var description: String {
+        "\(DisplayText.escaped(path)): \(level.rawValue): " + (offset.map { "at byte \($0): " } ?? "") + message
     }
 }
 
-/// Decompresses gzip data (several concatenated members allowed) from another source.
+extension ByteSource {
+    public var notices: [InputNotice] { [] }
+}
+
+/// Reads an input sequentially with read(2) (pipes, terminals, devices, standard input),
+/// handing out the bytes read ahead to sniff it first. The descriptor belongs to `file`.
+final class FileDescriptorSource: ByteSource {
+    let file: InputFile
+    var position = 0
+    var pending: [UInt8]
+    var pendingStart = 0
+    /// An error met while reading ahead: thrown once the bytes before it are handed out.
+    var deferred: InputError?
+    var knownSize: Int? { nil }
+
+    init(file: InputFile, readAhead: [UInt8], error: InputError?) {
+        self.file = file; pending = readAhead; deferred = error
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+        if pendingStart < pending.count {
+            let n = min(pending.count - pendingStart, buffer.count)
+            pending.withUnsafeBytes {
+                buffer.baseAddress!.copyMemory(from: $0.baseAddress! + pendingStart, byteCount: n)
+            }
+            pendingStart += n
+            position += n
+            if pendingStart == pending.count { pending = [] ; pendingStart = 0 }
+            return n
+        }
+        if let e = deferred { deferred = nil; throw e }
+        let n = try file.read(into: buffer, at: position)
+        position += n
+        return n
+    }
+}
+
+/// Decompresses gzip data (concatenated members, zero padding between or after them) from
+/// another source. Everything decompressed before a fault is handed out before the fault is
+/// thrown; a fault names the decompressed offset and the compressed byte where it lies. Bytes
+/// after the last member that are neither padding nor another member are ignored with a
+/// warning (`notices`), as `gzip -d` does.
 public final class GzipSource: ByteSource {
     var inner: any ByteSource
     let path: String
     var stream = z_stream()
-    var inBuffer: UnsafeMutableRawBufferPointer
-    var inputEnded = false
-    var finished = false
+    let inBuffer: UnsafeMutableRawBufferPointer
+    /// Compressed bytes consumed before `stream.next_in`.
     var compressedOffset = 0
+    /// Decompressed bytes handed out.
     var outputOffset = 0
+    var inMember = true
+    var inputEnded = false
+    var done = false
+    var deferred: InputError?
+    /// Members decompressed completely.
+    public private(set) var members = 0
+    public private(set) var notices: [InputNotice] = []
     public var knownSize: Int? { nil }
 
     init(inner: any ByteSource, path: String) throws(InputError) {
         self.inner = inner
         self.path = path
         inBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 18, alignment: 16)
-        let rc = inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        // 15 + 16: gzip members only (no zlib or raw deflate after the first member).
+        let rc = inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         if rc != Z_OK {
             inBuffer.deallocate()
             throw InputError(path: path, message: "cannot start gzip decompression (zlib error \(rc))")
         }
+        stream.next_in = inBuffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
+        stream.avail_in = 0
     }
 
     deinit {
@@ -110,98 +132,93 @@ public final class GzipSource: ByteSource {
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
-        if finished { return 0 }
+        let produced = done ? 0 : fill(buffer)
+        outputOffset += produced
+        if produced > 0 { return produced }
+        if let e = deferred { deferred = nil; throw e }
+        return 0
+    }
+
+    /// Reads more compressed bytes after the unconsumed ones; false at the end of the input
+    /// (or on an error, then kept in `deferred`).
+    private func more() -> Bool {
+        if inputEnded { return false }
+        let keep = Int(stream.avail_in)
+        if keep > 0 && UnsafeMutableRawPointer(stream.next_in) != inBuffer.baseAddress {
+            memmove(inBuffer.baseAddress!, stream.next_in, keep)
+        }
+        stream.next_in = inBuffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
+        do {
+            let n = try inner.read(into: UnsafeMutableRawBufferPointer(rebasing: inBuffer[keep...]))
+            if n == 0 { inputEnded = true; return false }
+            stream.avail_in = UInt32(keep + n)
+            return true
+        } catch {
+            deferred = error
+            inputEnded = true
+            return false
+        }
+    }
+
+    private func fault(_ message: String, produced: Int) -> InputError {
+        InputError(path: path, offset: outputOffset + produced, message: message)
+    }
+
+    /// Decompresses into `buffer`; faults are kept in `deferred` and end the stream.
+    private func fill(_ buffer: UnsafeMutableRawBufferPointer) -> Int {
         stream.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
         stream.avail_out = UInt32(min(buffer.count, Int(UInt32.max)))
-        while stream.avail_out > 0 {
-            if stream.avail_in == 0 && !inputEnded {
-                let n = try inner.read(into: inBuffer)
-                if n == 0 { inputEnded = true } else {
-                    stream.next_in = inBuffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
-                    stream.avail_in = UInt32(n)
+        func produced() -> Int { buffer.count - Int(stream.avail_out) }
+        while stream.avail_out > 0 && !done {
+            if !inMember {
+                // Between members: zero padding, another member, or trailing garbage.
+                if stream.avail_in == 0 && !more() { done = true; break }
+                var p = stream.next_in!
+                while stream.avail_in > 0 && p.pointee == 0 {
+                    p += 1; stream.avail_in -= 1; compressedOffset += 1
                 }
+                stream.next_in = p
+                if stream.avail_in == 0 { continue }
+                if p.pointee == 0x1F && stream.avail_in < 2 && more() { p = stream.next_in }
+                if stream.avail_in >= 2 && p[0] == 0x1F && p[1] == 0x8B || stream.avail_in == 1 && p[0] == 0x1F {
+                    inMember = true  // a 1F at the very end: a member cut short, reported as such
+                    continue
+                }
+                notices.append(InputNotice(
+                    .warning, path: path,
+                    message: "trailing garbage ignored from compressed byte \(compressedOffset) "
+                        + "(after gzip member \(members), \(outputOffset + produced()) bytes decompressed), as gzip -d does"))
+                done = true
+                break
             }
-            if stream.avail_in == 0 && inputEnded {
-                let produced = buffer.count - Int(stream.avail_out)
-                if produced > 0 { outputOffset += produced; return produced }
-                finished = true
-                if stream.total_in == 0 && stream.total_out == 0 && compressedOffset == 0 { return 0 }
-                if stream.total_in > 0 || stream.total_out > 0 {
-                    throw InputError(path: path, offset: outputOffset,
-                                     message: "truncated gzip data (the compressed stream ends early)")
+            if stream.avail_in == 0 && !more() {
+                if deferred == nil {
+                    deferred = fault(
+                        "truncated gzip data: member \(members + 1) ends early (at compressed byte \(compressedOffset))",
+                        produced: produced())
                 }
-                return 0
+                done = true
+                break
             }
             let before = stream.avail_in
             let rc = inflate(&stream, Z_NO_FLUSH)
             compressedOffset += Int(before - stream.avail_in)
-            if rc == Z_STREAM_END {
-                // Another member may follow (concatenated gzip files); skip trailing zeros.
-                inflateReset(&stream)
-                if stream.avail_in == 0 {
-                    let n = try inner.read(into: inBuffer)
-                    if n == 0 {
-                        inputEnded = true
-                        let produced = buffer.count - Int(stream.avail_out)
-                        finished = produced == 0
-                        stream.total_in = 0; stream.total_out = 0
-                        outputOffset += produced
-                        return produced
-                    }
-                    stream.next_in = inBuffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
-                    stream.avail_in = UInt32(n)
-                }
-                if stream.next_in.pointee == 0 {
-                    // Zero padding after the last member is tolerated.
-                    inputEnded = true; stream.avail_in = 0
-                    stream.total_in = 0; stream.total_out = 0
-                }
+            switch rc {
+            case Z_OK, Z_BUF_ERROR:
                 continue
-            }
-            if rc == Z_BUF_ERROR && stream.avail_in == 0 { continue }
-            if rc != Z_OK {
+            case Z_STREAM_END:
+                members += 1
+                inMember = false
+                inflateReset(&stream)
+            default:
                 let msg = stream.msg.map { String(cString: $0) } ?? "zlib error \(rc)"
-                finished = true
-                throw InputError(path: path, offset: outputOffset + (buffer.count - Int(stream.avail_out)),
-                                 message: "corrupt gzip data: \(msg) (compressed byte \(compressedOffset))")
+                deferred = fault(
+                    "corrupt gzip data: \(msg) (member \(members + 1), compressed byte \(compressedOffset))",
+                    produced: produced())
+                done = true
             }
         }
-        let produced = buffer.count
-        outputOffset += produced
-        return produced
-    }
-}
-
-/// Opens inputs as byte sources; gzip is recognised by its magic bytes, not its name.
-public enum InputOpener {
-    /// Opens `path` ("-" is standard input, named `stdinName` in messages, else `<stdin>`).
-    public static func open(_ path: String, stdinName: String? = nil) throws(InputError) -> any ByteSource {
-        let fd: Int32
-        var size: Int?
-        let display = path == "-" ? stdinName ?? "<stdin>" : path
-        if path == "-" {
-            fd = 0
-        } else {
-            fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-            if fd < 0 { throw InputError(path: path, message: "cannot open: \(errnoMessage())") }
-            var st = stat()
-            if fstat(fd, &st) != 0 {
-                let m = errnoMessage(); close(fd)
-                throw InputError(path: path, message: "cannot stat: \(m)")
-            }
-            let type = st.st_mode & S_IFMT
-            if type == S_IFDIR { close(fd); throw InputError(path: path, message: "is a directory") }
-            if type == S_IFREG { size = Int(st.st_size) }
-            // Back to blocking reads (O_NONBLOCK only kept open() of a FIFO from waiting).
-            let flags = fcntl(fd, F_GETFL)
-            _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK)
-        }
-        let src = FileDescriptorSource(fd: fd, path: display, ownsFD: path != "-", knownSize: size)
-        let magic = try src.peek(2)
-        if magic == [0x1F, 0x8B] {
-            return try GzipSource(inner: src, path: display)
-        }
-        return src
+        return produced()
     }
 }
 
@@ -222,33 +239,32 @@ public final class MemorySource: ByteSource {
     }
 }
 
-/// A byte range of a regular file, read with pread(2): one worker's share of a large file.
+/// A byte range of a regular file, read with pread(2) through the file's one descriptor: the
+/// whole file, or one worker's share of a large one. Reading stops at the range's end (the
+/// size seen when the file was opened); a file that has become shorter is a read error.
 public final class FileRangeSource: ByteSource {
-    let fd: Int32
-    let path: String
+    let file: InputFile
     var position: Int
     let end: Int
     public var knownSize: Int? { end - position }
 
-    public init(path: String, range: Range<Int>) throws(InputError) {
-        fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw InputError(path: path, message: "cannot open: \(errnoMessage())") }
-        self.path = path
+    public init(file: InputFile, range: Range<Int>) {
+        self.file = file
         position = range.lowerBound
         end = range.upperBound
     }
 
-    deinit { close(fd) }
-
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
         let want = min(buffer.count, end - position)
         if want <= 0 { return 0 }
-        while true {
-            let n = pread(fd, buffer.baseAddress, want, off_t(position))
-            if n >= 0 { position += n; return n }
-            if errno == EINTR { continue }
-            throw InputError(path: path, offset: position, message: "read failed: \(errnoMessage())")
+        let n = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<want]), at: position)
+        if n == 0 {
+            let now = file.currentSize.map { ", \($0) bytes now" } ?? ""
+            throw InputError(path: file.display, offset: position,
+                             message: "the file shrank while being read (\(file.size ?? end) bytes when opened\(now))")
         }
+        position += n
+        return n
     }
 }
 
@@ -256,11 +272,9 @@ public final class FileRangeSource: ByteSource {
 /// the start of a line that cannot continue a multi-line object (it does not start with white
 /// space, `}` or `]`), so no event, record or object spans two ranges.
 public enum FileSplitter {
-    public static func split(path: String, size: Int, parts: Int) -> [Range<Int>] {
+    /// Ranges of the first `size` bytes of `file`, read through its descriptor.
+    public static func split(file: InputFile, size: Int, parts: Int) -> [Range<Int>] {
         guard parts > 1, size > 0 else { return [0..<size] }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return [0..<size] }
-        defer { close(fd) }
         var cuts = [0]
         let probe = 1 << 16
         var buf = [UInt8](repeating: 0, count: probe)
@@ -269,7 +283,10 @@ public enum FileSplitter {
             var found: Int?
             // Look for a safe line start, up to 64 probes of 64 KiB past the target.
             for _ in 0..<64 where at < size {
-                let n = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress, probe, off_t(at)) }
+                let want = min(probe, size - at)
+                let n = buf.withUnsafeMutableBytes { b in
+                    (try? file.read(into: UnsafeMutableRawBufferPointer(rebasing: b[..<want]), at: at)) ?? 0
+                }
                 if n <= 0 { break }
                 var i = 0
                 while i < n - 1 {

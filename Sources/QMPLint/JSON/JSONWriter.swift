@@ -3,8 +3,11 @@
 /// Compact output uses `,` and `:` with no spaces; pretty output puts each member or element
 /// on its own line with a 2-space indent and `": "` after keys (empty containers stay `{}`/`[]`).
 /// Strings are escaped per RFC 8259: `"` and `\` with a backslash, `\b \f \n \r \t` by their short
-/// forms, other control characters as `\u00XX` (lowercase hex), and U+2028/U+2029 as `\u2028`/`\u2029`
-/// so the text is also valid JavaScript. Nothing else is escaped (`/` and non-ASCII stay raw).
+/// forms, other control characters as `\u00XX` (lowercase hex), U+2028/U+2029 as `\u2028`/`\u2029`
+/// so the text is also valid JavaScript, and DEL, C1 controls (U+0080-U+009F) and bidirectional
+/// controls (U+202A-U+202E, U+2066-U+2069) as `\u` escapes so that text copied from logs cannot act
+/// on a terminal or reorder what a viewer shows. Nothing else is escaped (`/` and other non-ASCII
+/// stay raw).
 public struct JSONWriter: Sendable {
     /// The text written so far (UTF-8). Callers may append their own separators (e.g. `\n`
     /// between JSON Lines records) between top-level values.
@@ -247,6 +250,19 @@ public struct JSONWriter: Sendable {
             case 0xE2 where i + 2 < n && value[i + 1] == 0x80 && (value[i + 2] == 0xA8 || value[i + 2] == 0xA9):
                 escape = value[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
                 width = 3
+            case 0xC2 where i + 1 < n && value[i + 1] >= 0x80 && value[i + 1] <= 0x9F,
+                0xE2 where i + 2 < n && (value[i + 1] == 0x80 && value[i + 2] >= 0xAA && value[i + 2] <= 0xAE
+                    || value[i + 1] == 0x81 && value[i + 2] >= 0xA6 && value[i + 2] <= 0xA9):
+                // C1 controls and bidirectional embeddings, overrides and isolates: as \u escapes,
+                // so a terminal or a viewer never acts on them.
+                if run < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: value[run..<i])) }
+                let scalar: UInt32 = c == 0xC2 ? UInt32(value[i + 1]) : 0x2000 | UInt32(value[i + 1] & 0x3F) << 6 | UInt32(value[i + 2] & 0x3F)
+                let hex: StaticString = "0123456789abcdef"
+                out.append(contentsOf: "\\u".utf8)
+                for shift in [12, 8, 4, 0] { out.append(hex.utf8Start[Int(scalar >> UInt32(shift) & 0xF)]) }
+                i += c == 0xC2 ? 2 : 3
+                run = i
+                continue
             default:
                 if c < 0x20 {
                     if run < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: value[run..<i])) }

@@ -117,9 +117,10 @@ final class FileReducer {
         if chunk.overlongLine {
             overlongCuts += 1
             if overlongCuts == 1 {
-                result.notices.append(
-                    "\(config.path): a line longer than \(config.maxLine >> 20) MiB at line \(baseLine + chunk.newlines + 1) "
-                        + "is read in pieces; an object across a cut is reported as broken")
+                result.summary.notices.append(InputNotice(
+                    .warning, path: config.path,
+                    message: "a line longer than \(config.maxLine >> 20) MiB at line \(baseLine + chunk.newlines + 1) "
+                        + "is read in pieces; an object across a cut is reported as broken"))
             }
         }
         baseLine += chunk.newlines

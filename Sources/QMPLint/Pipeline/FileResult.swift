@@ -20,9 +20,6 @@ public struct FileResult: Sendable {
     public var newlines = 0
     /// Findings counted in the totals but not listed (past `--max-findings` or the per-message cap).
     public var omittedFindings = 0
-    /// What a reader of the report should know that is neither a finding nor a read error
-    /// (a line too long to be read whole).
-    public var notices: [String] = []
     /// One record per event, in text order, when events are recorded (`EventBudget`).
     public var timeline: [ReportEvent] = []
     public init(path: String) { summary = FileSummary(path: path) }

@@ -41,8 +41,12 @@ public enum LintRunner {
         if let path = settings.baseline {
             do { baseline = try Baseline.load(path: path) } catch { throw UsageError(message: "\(error)") }
         }
+        // Never read what this run writes.
+        let outputs = settings.outputs.compactMap { $0.isStandardOutput ? nil : $0.path }
+            + [settings.writeBaseline].compactMap { $0 }
         let discovery = InputDiscovery(
-            followLinks: settings.followLinks, include: settings.include, exclude: settings.exclude
+            followLinks: settings.followLinks, include: settings.include, exclude: settings.exclude,
+            includeHidden: settings.includeHidden, outputs: outputs
         ).discover(settings.paths)
         for s in discovery.skipped { notices.append(Diagnostic(.note, "skipped \(s.description)")) }
         if discovery.inputs.isEmpty && discovery.errors.isEmpty {
@@ -51,9 +55,9 @@ public enum LintRunner {
         }
         var total = 0
         var known = true
-        for p in discovery.inputs {
+        for p in discovery.names {
             var st = stat()
-            if p != "-", stat(p, &st) == 0, st.st_mode & S_IFMT == S_IFREG {
+            if !p.isStandardInput, p.withCString({ stat($0, &st) }) == 0, st.st_mode & S_IFMT == S_IFREG {
                 total += Int(st.st_size)
             } else {
                 known = false
@@ -85,9 +89,6 @@ public enum LintRunner {
         linter.geometry = settings.chunkGeometry
         linter.stdinName = settings.stdinName
         var (report, results) = linter.run(plan.discovery)
-        for r in results {
-            for n in r.notices { diagnostics.append(Diagnostic(.warning, n)) }
-        }
         for r in results where r.omittedFindings > 0 {
             diagnostics.append(
                 Diagnostic(
@@ -99,6 +100,9 @@ public enum LintRunner {
         for i in report.files.indices where report.files[i].schema == nil { report.files[i].schema = choice }
         for f in report.files {
             if let reason = f.readError { diagnostics.append(Diagnostic(.error, reason, topic: .readError)) }
+        }
+        for n in report.files.flatMap(\.notices) where n.level == .warning || !settings.quiet {
+            diagnostics.append(Diagnostic(n.level == .warning ? .warning : .note, n.description))
         }
         var status = ExitStatus.clean
         // Baselines: written from every finding, then known findings left out of the reports.

@@ -49,6 +49,8 @@ public struct LintSettings: Sendable {
     /// Only findings; no summary or status lines.
     public var quiet = false
     public var followLinks = false
+    /// `--hidden`: walk hidden files and folders too.
+    public var includeHidden = false
     public var include: [String] = []
     public var exclude: [String] = []
     public var disabledRules: Set<String> = []

@@ -34,13 +34,14 @@ public struct Linter {
 
     /// Lints the discovered inputs; unreadable ones are reported, the rest still processed.
     public func run(_ discovery: InputDiscovery.Result) -> (report: LintReport, results: [FileResult]) {
-        let inputs = discovery.inputs
+        let names = discovery.names
         let stdinDisplay = stdinName.map(DisplayPath.make) ?? "<stdin>"
         let plan = StreamRulePlan(rules: selector.rules)
-        let run = Run(linter: self, plan: plan, count: inputs.count, stdinDisplay: stdinDisplay)
-        // Open every input once, and plan the chunks of regular files (cheap: a probe per cut).
-        for (i, path) in inputs.enumerated() { run.open(i, path) }
-        let threads = min(jobs, max(1, run.tasks.count))
+        let run = Run(linter: self, plan: plan, count: names.count, stdinDisplay: stdinDisplay)
+        // Each input is opened by the worker that takes it (a FIFO waits for its writer there);
+        // a large regular file then adds its chunks as tasks for every worker.
+        for (i, name) in names.enumerated() { run.add(i, name) }
+        let threads = min(jobs, max(1, names.count > 1 ? names.count : run.largest))
         if threads == 1 {
             run.work()
         } else {
@@ -62,7 +63,7 @@ public struct Linter {
     /// chunks, reduction and result as a file of those bytes.
     public func lint(_ source: any ByteSource, path: String) -> FileResult {
         let run = Run(linter: self, plan: StreamRulePlan(rules: selector.rules), count: 1, stdinDisplay: path)
-        let input = Run.Input(path: path, display: path)
+        let input = Run.Input(name: InputName(path), display: path)
         run.inputs[0] = input
         run.readStream(0, input, ChunkReader(options: extraction), source: source)
         return input.result ?? FileResult(path: path)
@@ -92,17 +93,17 @@ public struct Linter {
 /// One run's shared state: the inputs, the task list, the reducers.
 final class Run: @unchecked Sendable {
     enum Task {
+        /// Open input `file` and read it (a small file, a stream), or plan its chunks.
+        case input(Int)
         /// Chunk `index` of input `file` (a regular file read with pread).
         case chunk(file: Int, index: Int)
-        /// A whole input read as it streams.
-        case stream(file: Int)
     }
 
     /// One input being linted.
     final class Input {
-        let path: String
+        let name: InputName
         let display: String
-        var fd: Int32 = -1
+        var file: InputFile?
         var cuts: [Int] = []
         var reducer: FileReducer?
         var config: ReadingConfig?
@@ -110,19 +111,22 @@ final class Run: @unchecked Sendable {
         var ready: [Int: (ChunkResult, [StreamKey], UnsafeMutableRawBufferPointer)] = [:]
         var next = 0
         var result: FileResult?
+        var notices: [InputNotice] = []
         let lock = NSLock()
-        init(path: String, display: String) { self.path = path; self.display = display }
-        deinit { if fd >= 0 { close(fd) } }
+        init(name: InputName, display: String) { self.name = name; self.display = display }
     }
 
     let linter: Linter
     let plan: StreamRulePlan
     let stdinDisplay: String
     var inputs: [Input?]
-    var tasks: [Task] = []
+    /// Tasks not taken yet, in order (a file's chunks go first once it is opened).
+    private var tasks: [Task] = []
+    private var taken = 0
     private let lock = NSLock()
     private let moved = NSCondition()
-    private var nextTask = 0
+    /// Chunks of the largest regular input (how many threads are worth starting for one input).
+    private(set) var largest = 1
 
     init(linter: Linter, plan: StreamRulePlan, count: Int, stdinDisplay: String) {
         self.linter = linter
@@ -131,26 +135,21 @@ final class Run: @unchecked Sendable {
         inputs = Array(repeating: nil, count: count)
     }
 
-    /// Opens input `i` and adds its tasks.
-    func open(_ i: Int, _ path: String) {
-        let display = path == "-" ? stdinDisplay : DisplayPath.make(path)
-        let input = Input(path: path, display: display)
-        inputs[i] = input
-        if path != "-", let (fd, size) = Self.openPlainFile(path) {
-            input.fd = fd
-            input.cuts = linter.geometry.cuts(fd: fd, size: size)
-            let head = Self.pread(fd, from: 0, count: min(size, Linter.headSize))
-            head.withUnsafeBytes { start(input, index: i, head: $0) }
-            for k in 0..<(input.cuts.count - 1) { tasks.append(.chunk(file: i, index: k)) }
-            if input.cuts.count < 2 { finish(input) }
-            return
+    /// Adds input `i` (opened later, by the worker that takes it).
+    func add(_ i: Int, _ name: InputName) {
+        let display = name.isStandardInput ? stdinDisplay : DisplayPath.make(name.path)
+        inputs[i] = Input(name: name, display: display)
+        tasks.append(.input(i))
+        var st = stat()
+        if !name.isStandardInput, name.withCString({ stat($0, &st) }) == 0, st.st_mode & S_IFMT == S_IFREG {
+            largest = max(largest, Int(st.st_size) / linter.geometry.size + 1)
         }
-        tasks.append(.stream(file: i))
     }
 
     /// Chooses the input's schema (from its first bytes) and makes its reducer.
     func start(_ input: Input, index: Int, head: UnsafeRawBufferPointer) {
-        let (validator, choice) = linter.selector.validator(path: input.path == "-" ? input.display : input.path, head: head)
+        let path = input.name.isStandardInput ? input.display : input.name.path
+        let (validator, choice) = linter.selector.validator(path: path, head: head)
         input.config = ReadingConfig(validator: validator, path: input.display,
                                      captureSourceLines: linter.captureSourceLines,
                                      recordEvents: linter.eventBudget != nil, members: plan.members,
@@ -173,15 +172,53 @@ final class Run: @unchecked Sendable {
         let reader = ChunkReader(options: linter.extraction)
         while true {
             lock.lock()
-            let t = nextTask
-            nextTask += 1
+            guard taken < tasks.count else { lock.unlock(); return }
+            let t = tasks[taken]
+            taken += 1
             lock.unlock()
-            guard t < tasks.count else { return }
-            switch tasks[t] {
+            switch t {
+            case .input(let i): open(i, inputs[i]!, reader)
             case .chunk(let file, let index): readChunk(inputs[file]!, index, reader)
-            case .stream(let file): readStream(file, inputs[file]!, reader)
             }
         }
+    }
+
+    /// Opens an input once and reads it: a regular file in chunks (the later ones queued for
+    /// every worker), anything else as it streams.
+    func open(_ i: Int, _ input: Input, _ reader: ChunkReader) {
+        let file: InputFile
+        do {
+            file = try InputFile.open(input.name, display: input.name.isStandardInput ? stdinDisplay : input.display)
+        } catch {
+            var r = FileResult(path: input.display)
+            r.summary.readError = "\(error)"
+            input.result = r
+            linter.progress?.fileDone()
+            return
+        }
+        input.file = file
+        input.notices = file.notices
+        guard file.isSplittable, let size = file.size, size > 0 else {
+            do {
+                readStream(i, input, reader, source: try file.source())
+            } catch {
+                var r = FileResult(path: input.display)
+                r.summary.readError = "\(error)"
+                r.summary.notices = input.notices
+                input.result = r
+                linter.progress?.fileDone()
+            }
+            return
+        }
+        input.cuts = linter.geometry.cuts(fd: file.fd, size: size)
+        let head = file.head(min(size, Linter.headSize))
+        head.withUnsafeBytes { start(input, index: i, head: $0) }
+        if input.cuts.count > 2 {
+            lock.lock()
+            tasks.insert(contentsOf: (1..<(input.cuts.count - 1)).map { Task.chunk(file: i, index: $0) }, at: taken)
+            lock.unlock()
+        }
+        readChunk(input, 0, reader)
     }
 
     /// Reads chunk `k` of a regular file and reduces what is ready, in order.
@@ -191,21 +228,25 @@ final class Run: @unchecked Sendable {
         moved.lock()
         while k >= input.next + window { moved.wait() }
         moved.unlock()
+        let file = input.file!
         let from = input.cuts[k], to = input.cuts[k + 1]
         let buffer = PageBuffer.allocate(max(1, to - from))
         var got = 0
-        var error: String?
-        while got < to - from {
-            let n = Glibc.pread(input.fd, buffer.baseAddress! + got, to - from - got, off_t(from + got))
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { error = "\(input.display): at byte \(from + got): read failed: \(errnoMessage())"; break }
-            if n == 0 { error = "\(input.display): the file shrank while it was read (it ends at byte \(from + got), not \(input.cuts.last!))"; break }
-            got += n
+        var readError: String?
+        do {
+            var source = file.range(from..<to)
+            while got < to - from {
+                let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[got..<(to - from)]))
+                if n == 0 { break }
+                got += n
+            }
+        } catch {
+            readError = "\(error)"
         }
         linter.progress?.add(bytes: got)
         let b = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<got])
         var result = reader.read(b, from: 0, to: got, config: input.config!)
-        result.readError = error
+        result.readError = readError
         result.overlongLine = k + 2 < input.cuts.count && got > 0 && b[got - 1] != 0x0A
         let keys = result.keys
         input.lock.lock()
@@ -222,22 +263,9 @@ final class Run: @unchecked Sendable {
         if done { finish(input) }
     }
 
-    /// Reads an input that streams (stdin, a pipe, a `.gz`): chunk by chunk, in order.
-    func readStream(_ index: Int, _ input: Input, _ reader: ChunkReader, source given: (any ByteSource)? = nil) {
-        var source: any ByteSource
-        if let given {
-            source = given
-        } else {
-            do {
-                source = try InputOpener.open(input.path, stdinName: stdinDisplay)
-            } catch {
-                var r = FileResult(path: input.display)
-                r.summary.readError = "\(error)"
-                input.result = r
-                linter.progress?.fileDone()
-                return
-            }
-        }
+    /// Reads an input that streams (stdin, a pipe, a `.gz`, UTF-16): chunk by chunk, in order.
+    func readStream(_ index: Int, _ input: Input, _ reader: ChunkReader, source: any ByteSource) {
+        var source = source
         let g = linter.geometry
         var cap = max(Linter.headSize, 2 * g.size)
         var buffer = PageBuffer.allocate(cap)
@@ -267,9 +295,8 @@ final class Run: @unchecked Sendable {
                 started = true
             }
             // Cut where the geometry says (the same cuts as a file read by ranges).
-            let decision = g.decide(after: previous, in: ro, base: base, atEnd: atEnd)
             var cut: Int
-            switch decision {
+            switch g.decide(after: previous, in: ro, base: base, atEnd: atEnd) {
             case .cut(let c, _): cut = c
             case .none: cut = base + dataEnd
             case .needMore:
@@ -295,6 +322,7 @@ final class Run: @unchecked Sendable {
             dataEnd = keep
             base = cut
         }
+        input.notices += source.notices
         finish(input)
     }
 
@@ -302,37 +330,11 @@ final class Run: @unchecked Sendable {
         guard let reducer = input.reducer else { return }
         var r = reducer.finish()
         r.summary.schema = reducer.schema
+        r.summary.notices = input.notices + r.summary.notices
         input.result = r
         input.reducer = nil
+        input.file = nil
         linter.progress?.fileDone()
-    }
-
-    // MARK: - Files
-
-    /// A regular, uncompressed file opened for pread, with its size; nil for anything else.
-    static func openPlainFile(_ path: String) -> (Int32, Int)? {
-        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return nil }
-        var st = stat()
-        // Empty regular files include /proc and /sys files, whose size says nothing: streamed.
-        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_size > 0 else { close(fd); return nil }
-        var magic: (UInt8, UInt8) = (0, 0)
-        let n = withUnsafeMutableBytes(of: &magic) { Glibc.pread(fd, $0.baseAddress, 2, 0) }
-        if n == 2 && magic.0 == 0x1F && magic.1 == 0x8B { close(fd); return nil }
-        return (fd, Int(st.st_size))
-    }
-
-    static func pread(_ fd: Int32, from: Int, count: Int) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: count)
-        var got = 0
-        while got < count {
-            let n = out.withUnsafeMutableBytes { Glibc.pread(fd, $0.baseAddress! + got, count - got, off_t(from + got)) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            got += n
-        }
-        out.removeLast(count - got)
-        return out
     }
 }
 

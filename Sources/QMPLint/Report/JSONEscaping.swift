@@ -2,8 +2,9 @@
 /// emits objects and arrays in call order, so every JSON-ish format is deterministic.
 enum JSONEscaping {
     /// Appends `string` as a quoted JSON string: `"` and `\` escaped, control characters as
-    /// `\n`, `\r`, `\t`, `\b`, `\f` or `\u00XX`, and DEL, U+2028, U+2029 as `\u` escapes so the
-    /// text is safe on terminals and in JavaScript too. Everything else is raw UTF-8.
+    /// `\n`, `\r`, `\t`, `\b`, `\f` or `\u00XX`, and DEL, C1 controls, bidirectional controls,
+    /// U+2028, U+2029 as `\u` escapes so the text is safe on terminals, in viewers and in JavaScript
+    /// too. Everything else is raw UTF-8.
     static func appendQuoted(_ string: String, to output: inout String) {
         var bytes: [UInt8] = []
         JSONWriter.appendQuoted(string, to: &bytes)

@@ -79,7 +79,9 @@ public enum JUnitReporter: DocumentReporter {
 /// XML 1.0 escaping for reports.
 enum XMLText {
     /// Character data: `&`, `<`, `>` as entities; characters XML 1.0 forbids (C0 controls other
-    /// than tab, LF, CR; U+FFFE, U+FFFF) replaced by visible escapes such as `\x1b`.
+    /// than tab, LF, CR; U+FFFE, U+FFFF) replaced by visible escapes such as `\x1b`; DEL, C1
+    /// controls and bidirectional controls (U+202A-U+202E, U+2066-U+2069) as character references
+    /// (`&#x9b;`), so a viewer never acts on them.
     static func text(_ s: String) -> String { escape(s, inAttribute: false) }
 
     /// A double-quoted attribute value, quotes included; tab, LF and CR become character
@@ -88,9 +90,12 @@ enum XMLText {
 
     private static func escape(_ s: String, inAttribute: Bool) -> String {
         let plain = s.utf8.allSatisfy { byte in
-            byte >= 0x20 && byte != 0x26 && byte != 0x3C && byte != 0x3E && byte != 0x22 && byte != 0xEF
+            byte >= 0x20 && byte != 0x26 && byte != 0x3C && byte != 0x3E && byte != 0x22 && byte != 0x7F
+                && byte != 0xC2 && byte != 0xE2 && byte != 0xEF
         }
-        if plain { return s }  // 0xEF leads U+FFFE/U+FFFF; other bytes are never escaped
+        // 0xC2 leads C1 controls, 0xE2 bidirectional controls, 0xEF U+FFFE/U+FFFF; other bytes
+        // are never escaped.
+        if plain { return s }
         var out = ""
         appendReplacing(s, to: &out) { scalar in
             switch scalar.value {
@@ -103,6 +108,7 @@ enum XMLText {
             case 0x0D: return "&#13;"  // also in text: a bare CR would be read as LF
             case 0x00..<0x09, 0x0B, 0x0C, 0x0E..<0x20: return DisplayText.visibleEscape(scalar)
             case 0xFFFE, 0xFFFF: return "\\u{" + String(scalar.value, radix: 16) + "}"
+            case 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: return "&#x" + String(scalar.value, radix: 16) + ";"
             default: return nil
             }
         }

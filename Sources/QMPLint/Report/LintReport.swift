@@ -181,6 +181,9 @@ public struct FileSummary: Sendable, Equatable {
     public var lastEvent: EventTime?
     /// Set when the input could not be read (wholly or partly): the reason, with the place.
     public var readError: String?
+    /// What reading the input found worth telling that is not a read error (decoded as UTF-16,
+    /// binary data, trailing garbage after a gzip member); shown on standard error, not in reports.
+    public var notices: [InputNotice] = []
     public init(path: String) { self.path = path }
 }
 

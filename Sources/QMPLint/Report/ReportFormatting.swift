@@ -20,17 +20,31 @@ func appendReplacing(_ text: String, to out: inout String, _ replacement: (Unico
 }
 
 extension EventTime {
+    /// Seconds of `0000-01-01T00:00:00Z` and `9999-12-31T23:59:59Z`: the years ISO 8601 writes
+    /// with four digits.
+    static let displayRange: ClosedRange<Int64> = -62_167_219_200...253_402_300_799
+
     /// UTC ISO 8601 with microseconds, e.g. `2024-03-01T10:22:53.012388Z`. Out-of-range
     /// microseconds carry into seconds; negative seconds (libvirt's `-1`) count back from 1970.
+    /// Times outside years 0000-9999 (a corrupt timestamp) are shown as the nearest of
+    /// `0000-01-01T00:00:00.000000Z` and `9999-12-31T23:59:59.999999Z`: always 27 characters.
     public var iso8601: String {
         var secs = seconds
         var micros = microseconds
-        // Wrapping arithmetic: absurd timestamps in a log give an absurd date, never a trap.
-        secs &+= micros / 1_000_000
+        // Saturating arithmetic: absurd timestamps in a log give a clamped date, never a trap.
+        let (carried, overflow) = secs.addingReportingOverflow(micros / 1_000_000)
+        secs = overflow ? (micros > 0 ? .max : .min) : carried
         micros %= 1_000_000
         if micros < 0 {
             micros += 1_000_000
-            secs &-= 1
+            secs = secs == .min ? secs : secs - 1
+        }
+        if secs < Self.displayRange.lowerBound {
+            secs = Self.displayRange.lowerBound
+            micros = 0
+        } else if secs > Self.displayRange.upperBound {
+            secs = Self.displayRange.upperBound
+            micros = 999_999
         }
         var days = secs / 86_400
         var secOfDay = secs % 86_400
@@ -57,6 +71,18 @@ private func pad(_ value: Int64, _ width: Int) -> String {
     let digits = String(value.magnitude)
     let padded = String(repeating: "0", count: max(0, width - digits.count)) + digits
     return value < 0 ? "-" + padded : padded
+}
+
+/// Messages for a terminal (standard error): control characters other than LF, C1 controls and
+/// bidirectional controls shown as visible escapes (`\x1b`), so a file name or log text in a
+/// message cannot set the window title, clear the screen or reorder the line.
+public enum TerminalText {
+    public static func safe(_ message: String) -> String {
+        guard message.unicodeScalars.contains(where: { $0 != "\n" && DisplayText.needsEscape($0) }) else { return message }
+        var out = ""
+        appendReplacing(message, to: &out) { $0 != "\n" && DisplayText.needsEscape($0) ? DisplayText.visibleEscape($0) : nil }
+        return out
+    }
 }
 
 /// Text copied from logs, made safe to print on a terminal or in plain-text CI logs.

@@ -19,7 +19,9 @@ public enum ReportMerging {
             guard tape[0].kind == .object, r.int(0, "reportVersion") == LintReport.reportVersion else {
                 return .failure(ReadError(path: path, message: "not a qmp-lint JSON report of version \(LintReport.reportVersion)"))
             }
-            return .success(r.report())
+            let report = r.report()
+            if let problem = r.problem { return .failure(ReadError(path: path, message: problem)) }
+            return .success(report)
         }
         return try parsed.get()
     }
@@ -48,7 +50,31 @@ public enum ReportMerging {
         }
     }
 
+    /// Checks that the totals of the reports (named by `paths`, in the same order) can be added
+    /// up: a count that would pass the largest integer is an error naming the report it overflows at.
+    public static func checkTotals(_ reports: [LintReport], paths: [String]) throws(ReadError) {
+        var sums: [String: Int] = [:]
+        for (i, r) in reports.enumerated() {
+            let o = r.summary
+            var counts: [(String, Int)] = [
+                ("files", o.files), ("bytes", o.bytes), ("lines", o.lines), ("events", o.events),
+                ("malformed", o.malformed), ("invalidEvents", o.invalidEvents), ("errors", o.errors),
+                ("warnings", o.warnings), ("notes", o.notes), ("unreadableFiles", o.unreadableFiles),
+            ]
+            for (k, v) in o.eventsByName { counts += [("eventsByName \(k)", v.total), ("invalidByName \(k)", v.invalid)] }
+            for (k, v) in o.findingsByRule { counts.append(("findingsByRule \(k)", v)) }
+            for (key, value) in counts {
+                let (sum, overflow) = sums[key, default: 0].addingReportingOverflow(value)
+                if overflow || value < 0 {
+                    throw ReadError(path: paths[i], message: "summary count \(key) (\(value)) cannot be added to the other reports' (the total passes \(Int.max))")
+                }
+                sums[key] = sum
+            }
+        }
+    }
+
     /// Combines partial reports: totals add up, files and findings are merged and sorted.
+    /// The totals must fit (see `checkTotals`).
     /// The reports should cover disjoint sets of files (see `checkDisjoint`).
     public static func merge(_ reports: [LintReport]) -> LintReport {
         var s = ReportSummary()
@@ -75,10 +101,22 @@ public enum ReportMerging {
         return LintReport(toolVersion: QMPLintVersion.current, schema: schema, summary: s, files: files, findings: findings)
     }
 
-    struct Reader {
+    final class Reader {
         let t: JSONTape
+        /// The first count that is not a non-negative integer (e.g. `1e999`, `-1`, `"7"`).
+        var problem: String?
+        init(t: JSONTape) { self.t = t }
         func node(_ o: Int, _ k: String) -> Int? { t[o].kind == .object ? t.member(o, k) : nil }
-        func int(_ o: Int, _ k: String) -> Int? { node(o, k).flatMap { t.int64($0) }.map { Int($0) } }
+        /// An integer member; a count that is present but not a non-negative integer that fits is
+        /// recorded in `problem` (read as 0).
+        func int(_ o: Int, _ k: String) -> Int? {
+            guard let n = node(o, k) else { return nil }
+            if let v = t.int64(n), t[n].kind == .integer, v >= 0 { return Int(v) }
+            if t[n].kind != .null, problem == nil {
+                problem = "\(k) is \(t.rawText(n).prefix(40)), not a count (an integer from 0 to \(Int64.max))"
+            }
+            return nil
+        }
         func str(_ o: Int, _ k: String) -> String? {
             guard let n = node(o, k), t[n].kind == .string else { return nil }
             return t.string(n)
@@ -91,7 +129,16 @@ public enum ReportMerging {
         func counts(_ o: Int, _ k: String) -> [String: Int] {
             var out: [String: Int] = [:]
             guard let n = node(o, k), t[n].kind == .object else { return out }
-            t.forEachMember(n) { key, value in out[t.string(key)] = t.int64(value).map { Int($0) } ?? 0 }
+            t.forEachMember(n) { key, value in
+                if let v = t.int64(value), t[value].kind == .integer, v >= 0 {
+                    out[t.string(key)] = Int(v)
+                } else {
+                    out[t.string(key)] = 0
+                    if problem == nil {
+                        problem = "\(k) \(t.string(key)) is \(t.rawText(value).prefix(40)), not a count"
+                    }
+                }
+            }
             return out
         }
 

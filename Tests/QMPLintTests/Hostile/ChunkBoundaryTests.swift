@@ -38,7 +38,7 @@ import Testing
         let line = "4114448: info : qemuMonitorJSONIOProcessLine:205 : QEMU_MONITOR_RECV_EVENT: mon=0x7f1a9c0082f0 event={\"timestamp\": {\"seconds\": 1688026018, \"microseconds\": 64056}, \"event\": \"BLOCK_JOB_COMPLETED\", \"data\": {\"device\": \"commit-sdb-libvirt-2-format\", \"len\": 73747988480, \"offset\": 7143424, \"speed\": 0, \"type\": \"commit\", \n\"error\": \"No space left on device\"}}\n"
         let r = extract(line, geometry: ChunkGeometry(size: 64, lookahead: 128, maxLine: 128))
         #expect(r.summary.readError == nil)
-        #expect(r.notices.contains { $0.contains("longer than") })
+        #expect(r.summary.notices.contains { $0.message.contains("longer than") })
         #expect(r.summary.bytes == line.utf8.count)
         #expect(r.summary.lines == 2)
     }

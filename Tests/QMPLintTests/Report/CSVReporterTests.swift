@@ -70,14 +70,14 @@ enum RFC4180 {
             [
                 f.file, String(f.line), String(f.column), String(f.eventLine), f.event ?? "", f.rule,
                 f.severity.rawValue, f.message, f.pointer,
-            ]
+            ].map(CSVReporter.neutralised)
         }
         #expect(rows.dropFirst().map { $0.map { Array($0.utf8) } } == expected.map { $0.map { Array($0.utf8) } })
     }
 
     @Test(arguments: [
         "plain", "", "a,b", "say \"hi\"", "\"", "\"\"", "line1\nline2", "cr\rlf", "crlf\r\n", ",\",\n",
-        "trailing space ", " leading", "é日本🙂", "\u{1B}[31m", "x|<script>",
+        "trailing space ", " leading", "é日本🙂", "x|<script>", "a\u{2028}b",
     ])
     func fieldRoundTrips(_ value: String) throws {
         var text = ""
@@ -85,6 +85,20 @@ enum RFC4180 {
         let rows = try RFC4180.parse(text)
         #expect(rows.count == 1)
         #expect(rows.first.map { $0.map { Array($0.utf8) } } == [Array(value.utf8), Array("after".utf8)])
+    }
+
+    /// Controls a terminal or spreadsheet would act on are escaped; formulas become text (OWASP).
+    @Test(arguments: [
+        ("\u{1B}[31m", "\\x1b[31m"), ("bell\u{07}bs\u{08}", "bell\\x07bs\\x08"), ("c1\u{9B}", "c1\\u{9b}"),
+        ("rlo\u{202E}lri\u{2067}", "rlo\\u{202e}lri\\u{2067}"), ("del\u{7F}", "del\\x7f"),
+        ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"), ("@SUM(A1)", "'@SUM(A1)"), ("+1", "'+1"), ("-1+1", "'-1+1"),
+        ("  =1", "'  =1"), ("\t=1", "'\t=1"), ("\t", "'\t"), ("\rx", "'\rx"), ("a=1", "a=1"), ("1-2", "1-2"),
+    ])
+    func fieldIsNeutralised(_ value: String, _ written: String) throws {
+        var text = ""
+        CSVReporter.appendRecord([value, "after"], to: &text)
+        let rows = try RFC4180.parse(text)
+        #expect(rows.first.map { $0.map { Array($0.utf8) } } == [Array(written.utf8), Array("after".utf8)])
     }
 
     @Test func summaryRowsCountEventsByName() throws {
