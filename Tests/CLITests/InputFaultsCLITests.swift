@@ -57,7 +57,7 @@ struct InputFaultsCLITests {
 
     // MARK: 1. FIFOs
 
-    @Test(.timeLimit(.minutes(1))) func fifoWhoseWriterConnectsLateIsWaitedFor() throws {
+    @Test(.timeLimit(.minutes(5))) func fifoWhoseWriterConnectsLateIsWaitedFor() throws {
         try write("events.log", Self.events(500))
         #expect(mkfifo(dir.appendingPathComponent("late").path, 0o600) == 0)
         // The writer starts a second after qmp-lint (which must wait for it, like cat).
@@ -73,7 +73,7 @@ struct InputFaultsCLITests {
         #expect(writer.terminationStatus == 0)
     }
 
-    @Test(.timeLimit(.minutes(1))) func fifoWithAWaitingWriterLosesNothingWithTwoJobs() throws {
+    @Test(.timeLimit(.minutes(5))) func fifoWithAWaitingWriterLosesNothingWithTwoJobs() throws {
         try write("events.log", Self.events(2000))
         try write("other.log", Self.events(3))
         for round in 0..<3 {

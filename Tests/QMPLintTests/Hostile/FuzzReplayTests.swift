@@ -12,7 +12,7 @@ import Testing
         return names.sorted().map { dir.appendingPathComponent($0) }
     }
 
-    @Test(.timeLimit(.minutes(1))) func extractInputs() throws {
+    @Test(.timeLimit(.minutes(5))) func extractInputs() throws {
         for url in Self.inputs("extract") {
             let data = try [UInt8](Data(contentsOf: url))
             guard let knob = data.first.map(Int.init) else { continue }
@@ -29,7 +29,7 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1))) func jsonInputs() throws {
+    @Test(.timeLimit(.minutes(5))) func jsonInputs() throws {
         for url in Self.inputs("json") {
             let data = try [UInt8](Data(contentsOf: url))
             var tape = JSONTape()
@@ -46,7 +46,7 @@ import Testing
 
     /// gzip inputs (the fuzz target's layout: a knob byte, then data made into members, padding
     /// and a tail): what the members hold always comes out, a fault names the bytes handed out.
-    @Test(.timeLimit(.minutes(1))) func gzipInputs() throws {
+    @Test(.timeLimit(.minutes(5))) func gzipInputs() throws {
         for url in Self.inputs("gzip") {
             let data = try [UInt8](Data(contentsOf: url))
             guard data.count > 2 else { continue }
@@ -118,7 +118,7 @@ import Testing
     }
 
     /// Text-documentation inputs: read to a schema or a positioned error, never a trap.
-    @Test(.timeLimit(.minutes(1))) func textdocInputs() throws {
+    @Test(.timeLimit(.minutes(5))) func textdocInputs() throws {
         for url in Self.inputs("textdoc") {
             let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
             do {
@@ -130,7 +130,7 @@ import Testing
     }
 
     /// QAPI-source inputs (the fuzz target's layout: main file, NUL, an included file).
-    @Test(.timeLimit(.minutes(1))) func qapiInputs() throws {
+    @Test(.timeLimit(.minutes(5))) func qapiInputs() throws {
         for url in Self.inputs("qapi") {
             let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
             let cut = text.firstIndex(of: "\u{0}") ?? text.endIndex
