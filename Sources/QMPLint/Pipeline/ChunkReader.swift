@@ -23,6 +23,8 @@ struct MessageRecord {
     var errorClass: String?
     /// A command object that also carries its reply (qmp-shell -l).
     var carriesReply = false
+    /// A command sent with `exec-oob`.
+    var outOfBand = false
     /// The libvirt record that carried it, and a hash of its text (for echoes).
     var record: LibvirtRecord?
     var hash: UInt64 = 0
@@ -241,8 +243,11 @@ final class ChunkReader: MessageSink {
                 }
                 container = tape.member(root, "data")
             case .command:
-                if let e = tape.member(root, "execute") ?? tape.member(root, "exec-oob"), tape[e].kind == .string {
+                if let e = tape.member(root, "execute"), tape[e].kind == .string {
                     r.name = tape.string(e)
+                } else if let e = tape.member(root, "exec-oob"), tape[e].kind == .string {
+                    r.name = tape.string(e)
+                    r.outOfBand = true
                 }
                 r.id = tape.member(root, "id").map { tape.rawText($0) }
                 container = tape.member(root, "arguments")

@@ -13,16 +13,24 @@ public struct StreamMessage {
     public var members: [String: String]
     /// For a reply: the name of the command it answers, when known.
     public var answers: String?
-    /// For a reply: it is an error.
+    /// For a reply: it is an error, and its class (`GenericError`, `CommandNotFound`, ...).
     public var isError: Bool
+    public var errorClass: String?
+    /// A command's or reply's `id`, as written (JSON text: `"libvirt-12"` with its quotes, `7`).
+    public var id: String?
+    /// A command sent with `exec-oob`.
+    public var outOfBand: Bool
+
     /// Where a finding about this message points (made only when asked).
     public var site: StreamSite { source.site() }
     let source: SiteSource
 
     init(kind: MessageKind, name: String, stream: StreamKey, time: EventTime?, members: [String: String],
-         answers: String? = nil, isError: Bool = false, source: SiteSource) {
+         answers: String? = nil, isError: Bool = false, errorClass: String? = nil, id: String? = nil,
+         outOfBand: Bool = false, source: SiteSource) {
         self.kind = kind; self.name = name; self.stream = stream; self.time = time; self.members = members
-        self.answers = answers; self.isError = isError; self.source = source
+        self.answers = answers; self.isError = isError; self.errorClass = errorClass; self.id = id
+        self.outOfBand = outOfBand; self.source = source
     }
 }
 
