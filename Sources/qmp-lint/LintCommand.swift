@@ -50,6 +50,10 @@ struct LintOptions: ParsableArguments {
     @Option(name: [.customShort("j"), .long], help: "Worker threads (default: the number of cores).")
     var jobs: Int?
 
+    /// Where inputs are cut for parallel reading (bytes); the report must not change with it.
+    @Option(name: .customLong("chunk-size"), help: .hidden)
+    var chunkSize: Int?
+
     @Option(help: "Colour: auto, always, never (auto: a terminal, TERM not dumb, NO_COLOR unset or empty).")
     var color: LintSettings.ColorChoice?
 
@@ -141,6 +145,7 @@ struct LintOptions: ParsableArguments {
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let chunkSize, chunkSize < 1024 { throw ValidationError("--chunk-size must be at least 1024") }
         if let maxFindings, maxFindings < 0 { throw ValidationError("--max-findings must be 0 or more") }
         if let stdinFilename {
             if stdinFilename.isEmpty { throw ValidationError("--stdin-filename must not be empty") }
@@ -180,6 +185,9 @@ struct LintOptions: ParsableArguments {
         if let qemuVersion {
             s.qemuVersion = qemuVersion
             explicit.insert(.qemuVersion)
+        }
+        if let chunkSize {
+            s.chunkGeometry = ChunkGeometry(size: chunkSize)
         }
         if let jobs {
             s.jobs = jobs

@@ -143,16 +143,7 @@ enum RealQEMU {
         let listing = unexplained.prefix(10).map { f in
             "\(f["severity"] ?? "?") \(f["rule"] ?? "?") line \(f["line"] ?? "?"): \(f["message"] ?? "")"
         }.joined(separator: "\n")
-        // Known today: with no version stated, QEMU 7.2's BLOCK_IO_ERROR (no qom-path, which 9.2
-        // added) is judged by the newest release. Any other finding fails.
-        withKnownIssue("without a stated version, events are judged by the newest release (issue 18, item 3)") {
-            #expect(unexplained.count == 0, "\(context): false findings\n\(listing)")
-        } when: {
-            schemaReason.hasPrefix("default") && !unexplained.isEmpty
-                && unexplained.allSatisfy { f in
-                    f["event"] as? String == "BLOCK_IO_ERROR" && f["pointer"] as? String == "/data/qom-path"
-                }
-        }
+        #expect(unexplained.count == 0, "\(context): false findings\n\(listing)")
 
         // 3. Commands and replies counted exactly (issue 15, item 7).
         let byName = (summary["commandsByName"] as? [String: Any] ?? [:]).compactMapValues { entry in
@@ -253,11 +244,8 @@ struct RealTranscriptFixtureTests {
         let errorsAt = { (line: Int) in findings.filter { $0["line"] as? Int == line && $0["severity"] as? String == "error" } }
         #expect(errorsAt(eventLine + 1).contains { $0["rule"] as? String == "enum-value" || ($0["message"] as? String ?? "").contains("creating") },
                 "the event's enum value at line \(eventLine + 1): \(findings.prefix(5))")
-        withKnownIssue("commands are not validated yet (issue 15, item 4)") {
-            #expect(!errorsAt(commandLine + 1).isEmpty, "the command's renamed argument at line \(commandLine + 1)")
-        } when: {
-            summary["commands"] == nil
-        }
+        _ = summary
+        #expect(!errorsAt(commandLine + 1).isEmpty, "the command's renamed argument at line \(commandLine + 1)")
     }
 }
 

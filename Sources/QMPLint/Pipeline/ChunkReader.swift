@@ -41,6 +41,24 @@ struct MessageRecord {
     var data: String?
     /// The stream rules that want to see it, as bits (`StreamRulePlan.interest`).
     var interest: UInt64 = 0
+    /// Read in place (not from a copy without log prefixes or escapes): the reducer can parse
+    /// it again from the chunk's buffer.
+    var identityText = true
+    /// For a reply: the command its return value was checked against (nil: none).
+    var checkedAgainst: String?
+    /// The built-in releases that describe it, when probed (`ReleaseProbe`, version inference).
+    var accepts = ReleaseMask.none
+    var probed = false
+}
+
+/// Which waiting command a reply answers: the one with its `id`, or, for a reply without an
+/// id, the oldest waiting command sent without one. The reader (within a chunk) and the
+/// reducer (across chunks) match the same way.
+enum CommandMatching {
+    static func match(_ id: String?, in pending: [(name: String, id: String?)]) -> Int? {
+        if let id { return pending.firstIndex { $0.id == id } }
+        return pending.firstIndex { $0.id == nil }
+    }
 }
 
 /// What reading one chunk produced, for the reducer.
@@ -78,6 +96,8 @@ struct ReadingConfig: @unchecked Sendable {
     var plan: StreamRulePlan
     /// Findings listed per message at most (the rest are counted).
     var maxPerMessage = 1000
+    /// Probes every message against every built-in release (version inference), when set.
+    var probe: ReleaseProbe?
 }
 
 /// Reads chunks: extraction plus validation of every message, in parallel with other readers.
@@ -93,6 +113,10 @@ final class ChunkReader: MessageSink {
     private var lastKey: (bytes: [UInt8], kind: StreamKey.Kind, index: Int32)?
     /// The line of the previous finding (findings cluster on long lines).
     private var sourceLines = SourceLineCapture()
+    /// Commands of the chunk waiting for their reply, per stream (chunk-local key index).
+    private var pending: [Int32: [(name: String, id: String?)]] = [:]
+    /// Releases of messages probed already (`ReleaseProbe`).
+    private let probeMemo = ProbeMemo()
     /// Stream rule interest per message kind and name (the plan is the same for every chunk of a run).
     private var interest: [[String: UInt64]] = Array(repeating: [:], count: MessageKind.allCases.count)
 
@@ -107,6 +131,7 @@ final class ChunkReader: MessageSink {
         result = ChunkResult()
         lines = LineCounter(anchor: from)
         keyIndex.removeAll(keepingCapacity: true)
+        pending.removeAll(keepingCapacity: true)
         lastKey = nil
         sourceLines = SourceLineCapture(enabled: config.captureSourceLines)
         extractor.scan(b, floor: from, from: from, to: to, sink: self)
@@ -124,21 +149,39 @@ final class ChunkReader: MessageSink {
     func message(_ m: ExtractedMessage, tape: JSONTape, text: ExtractionText) {
         let v = config.validator
         raw.removeAll(keepingCapacity: true)
-        let verdict = v.validate(m, tape: tape, into: &raw)
         let start = text.inputOffset(m.start)
-        var r = MessageRecord(kind: m.kind, name: verdict.name, key: key(m.stream, m, text), start: start,
+        var r = MessageRecord(kind: m.kind, name: "", key: key(m.stream, m, text), start: start,
                               end: max(start + 1, text.inputOffset(m.end - 1) + 1), line: lines.line(of: start, buffer),
                               dialect: m.dialect)
         r.carriesReply = m.carriesReply
-        r.hasError = verdict.hasError
         r.markerEvent = Int32(m.markers.event)
         r.markerInner = Int32(m.markers.inner)
+        r.identityText = text.isIdentity
         if let record = m.record {
             r.record = record
             r.hash = ContentHash.of(UnsafeRawBufferPointer(rebasing: text.bytes[m.start..<m.end]))
         }
-        describe(&r, m, tape)
+        if m.kind == .reply {
+            // A reply is checked against the command it answers when this chunk holds it; the
+            // reducer checks again when its own matching (which sees every chunk) says otherwise.
+            describe(&r, m, tape)
+            if let k = pending[r.key].flatMap({ CommandMatching.match(r.id, in: $0) }) {
+                r.checkedAgainst = pending[r.key]![k].name
+                pending[r.key]!.remove(at: k)
+            }
+            r.hasError = v.validate(m, tape: tape, answering: r.checkedAgainst, into: &raw).hasError
+        } else {
+            let verdict = v.validate(m, tape: tape, answering: m.carriesReply ? Self.commandName(m, tape) : nil, into: &raw)
+            r.name = verdict.name
+            r.hasError = verdict.hasError
+            describe(&r, m, tape)
+            if m.kind == .command && !m.carriesReply { pending[r.key, default: []].append((r.name, r.id)) }
+        }
         r.interest = interestOf(r.kind, r.name)
+        if let probe = config.probe, m.kind != .greeting {
+            r.accepts = probe.mask(m, tape: tape, answering: m.kind == .reply ? r.checkedAgainst : nil, memo: probeMemo)
+            r.probed = true
+        }
         if !raw.isEmpty {
             let first = result.findings.count
             let hash = StableHash.hex(ofBytes: UnsafeRawBufferPointer(rebasing: buffer[r.start..<min(r.end, buffer.count)]))
@@ -147,7 +190,8 @@ final class ChunkReader: MessageSink {
                     result.omitted[RuleSet.index(of: f.rule) ?? 0, default: 0] += 1
                     continue
                 }
-                add(f, at: text.inputOffset(f.offset), eventLine: r.line, event: verdict.name.isEmpty ? nil : verdict.name,
+                let subject = m.kind == .reply ? r.checkedAgainst : r.name
+                add(f, at: text.inputOffset(f.offset), eventLine: r.line, event: subject?.isEmpty == false ? subject : nil,
                     hash: hash)
             }
             r.findings = first..<result.findings.count
@@ -243,12 +287,8 @@ final class ChunkReader: MessageSink {
                 }
                 container = tape.member(root, "data")
             case .command:
-                if let e = tape.member(root, "execute"), tape[e].kind == .string {
-                    r.name = tape.string(e)
-                } else if let e = tape.member(root, "exec-oob"), tape[e].kind == .string {
-                    r.name = tape.string(e)
-                    r.outOfBand = true
-                }
+                if r.name.isEmpty { r.name = Self.commandName(m, tape) ?? "" }
+                r.outOfBand = tape.member(root, "execute") == nil
                 r.id = tape.member(root, "id").map { tape.rawText($0) }
                 container = tape.member(root, "arguments")
                 if m.carriesReply, let e = tape.member(root, "error") { r.isError = true; r.errorClass = errorClass(e, tape) }
@@ -257,6 +297,9 @@ final class ChunkReader: MessageSink {
                 if let e = tape.member(root, "error") {
                     r.isError = true
                     r.errorClass = errorClass(e, tape)
+                } else if let ret = tape.member(root, "return"), tape[ret].kind == .object, tape.member(ret, "package") != nil,
+                          let q = tape.member(ret, "qemu") {
+                    r.version = GreetingVersion.read(qemu: q, tape)
                 }
             case .greeting:
                 r.version = GreetingVersion.read(tape, root)
@@ -275,6 +318,14 @@ final class ChunkReader: MessageSink {
         }
     }
 
+    /// A command's name as written.
+    static func commandName(_ m: ExtractedMessage, _ tape: JSONTape) -> String? {
+        guard case .json(let root) = m.envelope,
+              let e = tape.member(root, "execute") ?? tape.member(root, "exec-oob"), tape[e].kind == .string
+        else { return nil }
+        return tape.string(e)
+    }
+
     private func errorClass(_ e: Int, _ tape: JSONTape) -> String? {
         guard tape[e].kind == .object, let c = tape.member(e, "class"), tape[c].kind == .string else { return nil }
         return tape.string(c)
@@ -285,11 +336,9 @@ final class ChunkReader: MessageSink {
     /// Places a finding at input offset `at` of the buffer.
     private func add(_ f: RawFinding, at: Int, eventLine: Int, event: String?, hash: String) {
         let at = min(max(0, at), max(0, buffer.count - 1))
-        let x = sourceLines.excerpt(buffer, at: at)
-        result.findings.append(ReportFinding(
-            file: config.path, line: lines.line(of: at, buffer), column: at - x.lineStart + 1, eventLine: eventLine,
-            event: event, rule: f.rule, severity: f.severity, message: f.message, pointer: f.pointer,
-            eventHash: hash, sourceLine: x.text, sourceLineStart: x.start, sourceLineTruncated: x.truncated))
+        result.findings.append(ReportFinding.placing(f, at: at, line: lines.line(of: at, buffer), in: buffer,
+                                                     lines: &sourceLines, file: config.path, eventLine: eventLine,
+                                                     event: event, hash: hash))
     }
 }
 
@@ -338,11 +387,31 @@ enum GreetingVersion {
     static func read(_ tape: JSONTape, _ root: Int) -> String? {
         guard let q = tape.member(root, "QMP"), tape[q].kind == .object,
               let v = tape.member(q, "version"), tape[v].kind == .object,
-              let qemu = tape.member(v, "qemu"), tape[qemu].kind == .object,
+              let qemu = tape.member(v, "qemu") else { return nil }
+        return read(qemu: qemu, tape)
+    }
+
+    /// `{"major": .., "minor": .., "micro": ..}` (of a greeting or a query-version reply).
+    static func read(qemu: Int, _ tape: JSONTape) -> String? {
+        guard tape[qemu].kind == .object,
               let major = tape.member(qemu, "major").flatMap({ tape.int64($0) }),
               let minor = tape.member(qemu, "minor").flatMap({ tape.int64($0) })
         else { return nil }
         let micro = tape.member(qemu, "micro").flatMap { tape.int64($0) } ?? 0
         return "\(major).\(minor).\(micro)"
+    }
+}
+
+extension ReportFinding {
+    /// A finding made at byte `at` of `buffer` (on line `line`), with its source line as the
+    /// formats show it. The one place a finding gets its place.
+    static func placing(_ f: RawFinding, at: Int, line: Int, in buffer: UnsafeRawBufferPointer,
+                        lines: inout SourceLineCapture, file: String, eventLine: Int, event: String?,
+                        hash: String) -> ReportFinding {
+        let x = lines.excerpt(buffer, at: at)
+        return ReportFinding(
+            file: file, line: line, column: at - x.lineStart + 1, eventLine: eventLine, event: event, rule: f.rule,
+            severity: f.severity, message: f.message, pointer: f.pointer, eventHash: hash, sourceLine: x.text,
+            sourceLineStart: x.start, sourceLineTruncated: x.truncated)
     }
 }

@@ -42,11 +42,21 @@ public struct FileResult: Sendable {
     }
 
     /// Keeps the first `limit` findings in report order (the rest are counted as omitted).
+    /// Keeps the `limit` most severe findings (errors, then warnings, then notes; in text order
+    /// within a severity), listed in text order: a listing cut short shows the errors.
     mutating func trimFindings(to limit: Int) {
-        findings = ReportFinding.sorted(findings)
-        guard findings.count > limit else { return }
-        omittedFindings += findings.count - limit
-        findings.removeLast(findings.count - limit)
+        guard findings.count > limit else {
+            findings = ReportFinding.sorted(findings)
+            return
+        }
+        var kept: [ReportFinding] = []
+        kept.reserveCapacity(limit)
+        for severity in [Severity.error, .warning, .note] where kept.count < limit {
+            let some = ReportFinding.sorted(findings.filter { $0.severity == severity })
+            kept.append(contentsOf: some.prefix(limit - kept.count))
+        }
+        omittedFindings += findings.count - kept.count
+        findings = ReportFinding.sorted(kept)
     }
 }
 

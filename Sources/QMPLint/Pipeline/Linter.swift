@@ -149,15 +149,16 @@ final class Run: @unchecked Sendable {
     /// Chooses the input's schema (from its first bytes) and makes its reducer.
     func start(_ input: Input, index: Int, head: UnsafeRawBufferPointer) {
         let path = input.name.isStandardInput ? input.display : input.name.path
-        let (validator, choice) = linter.selector.validator(path: path, head: head)
+        let selected = linter.selector.select(path: path, head: head)
+        let validator = selected.validator, choice = selected.choice
         input.config = ReadingConfig(validator: validator, path: input.display,
                                      captureSourceLines: linter.captureSourceLines,
                                      recordEvents: linter.eventBudget != nil, members: plan.members,
-                                     allNames: plan.allNames, plan: plan)
+                                     allNames: plan.allNames, plan: plan, probe: selected.inference?.probe)
         let reducer = FileReducer(config: FileReducer.Config(
-            path: input.display, rules: validator.rules, plan: plan, maxFindings: linter.maxFindings,
+            path: input.display, validator: validator, rules: validator.rules, plan: plan, maxFindings: linter.maxFindings,
             captureSourceLines: linter.captureSourceLines, maxLine: linter.geometry.maxLine, events: linter.eventBudget,
-            item: index))
+            item: index, inference: selected.inference))
         input.reducer = reducer
         reducer.schema = choice
     }

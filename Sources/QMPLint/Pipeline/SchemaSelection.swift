@@ -41,21 +41,36 @@ public struct SchemaSelectingProvider: Sendable {
         fixed?.choice ?? SchemaChoice(name: "qemu-\(defaultVersion)", reason: "default (newest built-in release)")
     }
 
-    public func validator(path: String, head: UnsafeRawBufferPointer) -> (MessageValidator, SchemaChoice) {
+    /// The schema an input is checked against, why, and whether its streams' release is
+    /// inferred from their messages (`InferencePlan`: the input does not name a release that
+    /// is built in).
+    struct Selected {
+        var validator: MessageValidator
+        var choice: SchemaChoice
+        var inference: InferencePlan?
+    }
+
+    func select(path: String, head: UnsafeRawBufferPointer) -> Selected {
         if let fixed {
             let v = cache.validator("fixed") { fixed.schema }
-            return (v, fixed.choice)
+            return Selected(validator: v, choice: fixed.choice)
         }
         if let found = SchemaDetector().detect(head) {
             switch found {
             case .greeting(let version, _), .libvirtHeader(let version, _), .queryVersion(let version, _):
-                // The release of the same major.minor when built in; otherwise the default, said so.
-                if let release = BuiltinCatalogs.sameRelease(as: version),
-                   let v = try? cache.validator("builtin:" + release, { try BuiltinCatalogs.load(version: release) }) {
-                    return (v, SchemaChoice(name: "qemu-\(release)", reason: found.reason))
+                // The release of the same major.minor when built in; between two, both are
+                // candidates (the newer checks, the messages decide); older than all, the oldest.
+                if let (mask, note) = Releases.candidates(for: version), let newest = mask.newest,
+                   let v = try? cache.validator("builtin:" + Releases.versions[newest], {
+                       try BuiltinCatalogs.load(version: Releases.versions[newest])
+                   }) {
+                    let choice = SchemaChoice(name: "qemu-\(Releases.versions[newest])",
+                                              reason: found.reason + (note.isEmpty ? "" : "; " + note))
+                    let single = mask.bits & (mask.bits - 1) == 0
+                    return Selected(validator: v, choice: choice,
+                                    inference: single ? nil : InferencePlan(probe: .shared, primary: newest, candidates: mask))
                 }
-                let (validator, choice) = defaultChecker()
-                return (validator, SchemaChoice(name: choice.name, reason: found.reason + "; no built-in schema for that release, using the newest"))
+                return inferred(reason: found.reason + "; not a version number")
             case .introspection(let range, _):
                 // That exact schema, read from the reply (each input has its own).
                 // Keyed on the file too: the schema is named after it (in the report and in messages),
@@ -65,13 +80,21 @@ public struct SchemaSelectingProvider: Sendable {
                 if let v = try? cache.validator("introspection:\(StableHash.hex(ofBytes: bytes)):\(name)", {
                     try IntrospectionReader.read(bytes, name: name)
                 }) {
-                    return (v, SchemaChoice(name: v.schema.name, reason: found.reason))
+                    return Selected(validator: v, choice: SchemaChoice(name: v.schema.name, reason: found.reason))
                 }
-                let (validator, choice) = defaultChecker()
-                return (validator, SchemaChoice(name: choice.name, reason: found.reason + " could not be read; using the newest built-in"))
+                return inferred(reason: found.reason + " could not be read")
             }
         }
-        return defaultChecker()
+        return inferred(reason: nil)
+    }
+
+    /// The default schema checks; each stream's messages choose their release.
+    private func inferred(reason: String?) -> Selected {
+        let (validator, choice) = defaultChecker()
+        guard let primary = Releases.index(of: defaultVersion) else { return Selected(validator: validator, choice: choice) }
+        let why = reason.map { $0 + "; using the newest built-in" } ?? choice.reason
+        return Selected(validator: validator, choice: SchemaChoice(name: choice.name, reason: why),
+                        inference: InferencePlan(probe: .shared, primary: primary, candidates: Releases.all))
     }
 
     func defaultChecker() -> (MessageValidator, SchemaChoice) {

@@ -177,6 +177,8 @@ public struct FileSummary: Sendable, Equatable {
     public var warnings: Int = 0
     public var notes: Int = 0
     public var schema: SchemaChoice?
+    /// Per stream, the release version inference chose (empty when the release was known).
+    public var versions: [StreamVersion] = []
     public var firstEvent: EventTime?
     public var lastEvent: EventTime?
     /// Set when the input could not be read (wholly or partly): the reason, with the place.

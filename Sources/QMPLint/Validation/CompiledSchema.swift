@@ -52,6 +52,19 @@ final class CompiledSchema: @unchecked Sendable {
         var requiresData: Bool
         var flags: UInt8
     }
+    struct Command {
+        var name: NameRef
+        /// Schema type of `arguments`, -1 when the command takes none.
+        var argumentsType: Int32
+        /// Schema type of the success reply's `return`, -1 when it returns nothing (`{}`).
+        var returnType: Int32
+        var flags: UInt8
+        /// `allow-oob`.
+        var allowOOB: Bool
+        /// `'gen': false`, or a command whose arguments QEMU passes on as properties
+        /// (`device_add`, `object-add`): members beyond the declared ones are accepted.
+        var openArguments: Bool
+    }
 
     let schema: Schema
     /// "Did you mean" parts of messages, made once per name.
@@ -64,8 +77,14 @@ final class CompiledSchema: @unchecked Sendable {
     let enums: UnsafeMutableBufferPointer<Enumeration>
     let enumValues: UnsafeMutableBufferPointer<EnumValue>
     let events: UnsafeMutableBufferPointer<Event>
+    let commands: UnsafeMutableBufferPointer<Command>
     /// scope 0: event name -> event index.
     let eventTable: ByteTable
+    /// scope 0: command name -> command index.
+    let commandTable: ByteTable
+    /// scope 0: error class -> its index (empty table: the classes are not known).
+    let errorClassTable: ByteTable
+    let hasErrorClasses: Bool
     /// scope object index: member name -> position in the object.
     let memberTable: ByteTable
     /// scope enum index: value -> position in the enum.
@@ -75,6 +94,8 @@ final class CompiledSchema: @unchecked Sendable {
     /// Pool names of the envelope and timestamp keys.
     let keyEvent: NameRef, keyTimestamp: NameRef, keyData: NameRef
     let keySeconds: NameRef, keyMicroseconds: NameRef
+    let keyExecute: NameRef, keyExecOOB: NameRef, keyArguments: NameRef, keyID: NameRef
+    let keyReturn: NameRef, keyError: NameRef, keyClass: NameRef, keyDesc: NameRef
     /// Display names per schema type: the type name, or "EVENT data" for an event's implicit type.
     let typeNames: [String]
 
@@ -91,6 +112,9 @@ final class CompiledSchema: @unchecked Sendable {
         }
         keyEvent = intern("event"); keyTimestamp = intern("timestamp"); keyData = intern("data")
         keySeconds = intern("seconds"); keyMicroseconds = intern("microseconds")
+        keyExecute = intern("execute"); keyExecOOB = intern("exec-oob"); keyArguments = intern("arguments")
+        keyID = intern("id"); keyReturn = intern("return"); keyError = intern("error")
+        keyClass = intern("class"); keyDesc = intern("desc")
 
         var types: [Kind] = []
         var alternatives: [Int32] = []
@@ -193,6 +217,22 @@ final class CompiledSchema: @unchecked Sendable {
                                 flags: flags(e.features, e.condition)))
             eventKeys.append(ByteTable.Entry(scope: 0, name: ref, value: Int32(i)))
         }
+        var commands: [Command] = []
+        var commandKeys: [ByteTable.Entry] = []
+        for (i, cmd) in schema.commands.enumerated() {
+            let ref = intern(cmd.name)
+            if let a = cmd.arguments, names[a].hasSuffix("-arg") { names[a] = cmd.name + " arguments" }
+            let open = !cmd.generated || cmd.name == "device_add" || cmd.name == "object-add" || cmd.name == "object_add"
+            commands.append(Command(name: ref, argumentsType: Int32(cmd.arguments ?? -1),
+                                    returnType: Int32(cmd.returns ?? -1), flags: flags(cmd.features, cmd.condition),
+                                    allowOOB: cmd.allowOOB, openArguments: open))
+            commandKeys.append(ByteTable.Entry(scope: 0, name: ref, value: Int32(i)))
+        }
+        var classKeys: [ByteTable.Entry] = []
+        for (i, c) in schema.errorClasses.enumerated() {
+            classKeys.append(ByteTable.Entry(scope: 0, name: intern(c), value: Int32(i)))
+        }
+        hasErrorClasses = !schema.errorClasses.isEmpty
         typeNames = names
 
         self.pool = Self.freeze(pool)
@@ -203,8 +243,11 @@ final class CompiledSchema: @unchecked Sendable {
         self.enums = Self.freeze(enums)
         self.enumValues = Self.freeze(enumValues)
         self.events = Self.freeze(events)
+        self.commands = Self.freeze(commands)
         let p = UnsafeRawPointer(self.pool.baseAddress!)
         eventTable = ByteTable(eventKeys, pool: p)
+        commandTable = ByteTable(commandKeys, pool: p)
+        errorClassTable = ByteTable(classKeys, pool: p)
         memberTable = ByteTable(memberKeys, pool: p)
         enumTable = ByteTable(enumKeys, pool: p)
         variantTable = ByteTable(variantKeys, pool: p)
@@ -214,7 +257,8 @@ final class CompiledSchema: @unchecked Sendable {
         for b in [pool.baseAddress.map(UnsafeMutableRawPointer.init), types.baseAddress.map(UnsafeMutableRawPointer.init),
                   alternatives.baseAddress.map(UnsafeMutableRawPointer.init), objects.baseAddress.map(UnsafeMutableRawPointer.init),
                   members.baseAddress.map(UnsafeMutableRawPointer.init), enums.baseAddress.map(UnsafeMutableRawPointer.init),
-                  enumValues.baseAddress.map(UnsafeMutableRawPointer.init), events.baseAddress.map(UnsafeMutableRawPointer.init)] {
+                  enumValues.baseAddress.map(UnsafeMutableRawPointer.init), events.baseAddress.map(UnsafeMutableRawPointer.init),
+                  commands.baseAddress.map(UnsafeMutableRawPointer.init)] {
             b?.deallocate()
         }
     }

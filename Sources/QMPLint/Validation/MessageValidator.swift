@@ -28,23 +28,45 @@ public struct MessageValidator: Sendable {
     public let eventNames: [String]
     let c: CompiledSchema
     public let rules: RuleSet
+    /// Checks whether messages fit the release only (`fits`): no findings are made, and the
+    /// verdict's `hasError` means "this release's schema does not describe the message".
+    let checksRelease: Bool
 
     public init(schema: Schema, rules: RuleSet = RuleSet()) {
+        self.init(schema: schema, rules: rules, checksRelease: false)
+    }
+
+    init(schema: Schema, rules: RuleSet, checksRelease: Bool) {
         c = CompiledSchema(schema: schema)
         eventNames = schema.events.map(\.name)
         self.rules = rules
+        self.checksRelease = checksRelease
+    }
+
+    /// True when this release's schema describes the message: its name is known and every
+    /// value fits its type (`Observation.Kind.dependsOnRelease`). What any release would
+    /// object to (a broken timestamp, a duplicate key) does not count.
+    func fits(_ m: ExtractedMessage, tape: JSONTape, answering command: String?) -> Bool {
+        var none: [RawFinding] = []
+        return !validate(m, tape: tape, answering: command, into: &none).hasError
     }
 
     // MARK: - Entry points
 
     /// Validates a message the extractor found; findings are appended to `findings`.
-    public func validate(_ m: ExtractedMessage, tape: JSONTape, into findings: inout [RawFinding]) -> MessageVerdict {
+    /// `command`: for a reply, the name of the command it answers (nil: not known).
+    public func validate(_ m: ExtractedMessage, tape: JSONTape, answering command: String? = nil,
+                         into findings: inout [RawFinding]) -> MessageVerdict {
         switch (m.kind, m.envelope) {
         case (.event, .json(let root)):
             return validate(event: root, in: tape, into: &findings)
         case (.event, .virsh(let name, let nameOffset, let data, let timestamp)):
             return validate(virshEvent: name, nameOffset: nameOffset, data: data, timestamp: timestamp, in: tape,
                             into: &findings)
+        case (.command, .json(let root)):
+            return validate(command: root, in: tape, carriesReply: m.carriesReply, into: &findings)
+        case (.reply, .json(let root)):
+            return validate(reply: root, in: tape, command: command, into: &findings)
         default:
             return MessageVerdict(name: "", definition: nil, hasError: false)
         }
@@ -91,7 +113,7 @@ public struct MessageValidator: Sendable {
     }
 
     /// Runs `body` with a walk over `tape`, swapping `findings` in and out.
-    private func walk(_ tape: JSONTape, base: Int, prefix: String, anchor: Int, kind: MessageKind,
+    func walk(_ tape: JSONTape, base: Int, prefix: String, anchor: Int, kind: MessageKind,
                       _ findings: inout [RawFinding], _ body: (inout Walk) -> MessageVerdict) -> MessageVerdict {
         tape.nodes.withUnsafeBufferPointer { nodes in
             var w = Walk(bytes: tape.bytes, nodes: nodes.baseAddress ?? UnsafePointer(bitPattern: 8)!, base: base,
@@ -165,7 +187,7 @@ public struct MessageValidator: Sendable {
     }
 
     /// Duplicate keys recorded by the parser inside the subtree of `node`.
-    private func reportDuplicates(_ dups: [JSONDuplicateKey], in node: Int, _ w: inout Walk) {
+    func reportDuplicates(_ dups: [JSONDuplicateKey], in node: Int, _ w: inout Walk) {
         guard node >= 0 else { return }
         let end = Int(w.nodes[node].next)
         for d in dups where d.object >= node && d.object < end {
@@ -324,5 +346,229 @@ public struct MessageValidator: Sendable {
                 .conditionalDefinition(name: se.name, condition: cond.description)
             }
         }
+    }
+}
+
+// MARK: - Commands, replies, greetings
+
+extension MessageValidator {
+    /// Validates a command object (`root`: its tape index; it has `execute` or `exec-oob`).
+    public func validate(command root: Int, in tape: JSONTape, carriesReply: Bool = false,
+                         into findings: inout [RawFinding]) -> MessageVerdict {
+        walk(tape, base: root, prefix: "", anchor: tape[root].start, kind: .command, &findings) { w in
+            if !tape.duplicates.isEmpty { reportDuplicates(tape.duplicates, in: root, &w) }
+            var nameNode = -1, argsNode = -1, outOfBand = false
+            var k = root + 1
+            for _ in 0..<Int(w.nodes[root].count) {
+                let v = k + 1
+                let kn = w.nodes[k]
+                if kn.kind == .string {
+                    if w.keyEquals(k, c.keyExecute) {
+                        if nameNode < 0 { nameNode = v }
+                    } else if w.keyEquals(k, c.keyExecOOB) {
+                        if nameNode < 0 { nameNode = v; outOfBand = true }
+                    } else if w.keyEquals(k, c.keyArguments) {
+                        if argsNode < 0 { argsNode = v }
+                    } else if w.keyEquals(k, c.keyID) {
+                        // Any JSON value: the client's.
+                    } else if carriesReply && (w.keyEquals(k, c.keyReturn) || w.keyEquals(k, c.keyError)) {
+                        // qmp-shell -l writes the reply into the command's object.
+                    } else {
+                        w.observe(.unexpectedEnvelopeMember, offset: kn.start) { w in
+                            let key = w.string(k)
+                            return (.unexpectedEnvelopeMember(key: key, allowed: "execute (or exec-oob), arguments and id"),
+                                    "/" + JSONPointer.escape(key))
+                        }
+                    }
+                }
+                k = Int(w.nodes[v].next)
+            }
+            guard nameNode >= 0, w.nodes[nameNode].kind == .string else {
+                return MessageVerdict(name: "", definition: nil, hasError: w.hasError)
+            }
+            let nn = w.nodes[nameNode]
+            let ci = lookupName(nameNode, c.commandTable, &w)
+            let pointer = outOfBand ? "/exec-oob" : "/execute"
+            guard ci >= 0 else {
+                let name = w.string(nameNode)
+                w.observe(.unknownName, offset: nn.start, pointer: pointer) { _ in
+                    let s = c.suggestions.part(scope: "command", name: name) {
+                        NameSuggester.suggest(name, among: schema.commands.map(\.name)) ?? ""
+                    }
+                    return .unknownName(name: name, suggestion: s.isEmpty ? nil : s)
+                }
+                return MessageVerdict(name: name, definition: nil, hasError: w.hasError)
+            }
+            let cmd = c.commands[Int(ci)]
+            let sc = schema.commands[Int(ci)]
+            if cmd.flags & CompiledSchema.flagDeprecated != 0 {
+                w.observe(.deprecatedDefinition, offset: nn.start, pointer: pointer) { _ in
+                    .deprecatedDefinition(name: sc.name, replacement: sc.replacement)
+                }
+            }
+            if cmd.flags & CompiledSchema.flagUnstable != 0 {
+                w.observe(.unstableDefinition, offset: nn.start, pointer: pointer) { _ in .unstableDefinition(name: sc.name) }
+            }
+            if outOfBand && !cmd.allowOOB {
+                w.observe(.oobNotAllowed, offset: nn.start, pointer: pointer) { _ in .oobNotAllowed(command: sc.name) }
+            }
+            checkArguments(cmd, name: sc.name, args: argsNode, &w)
+            return MessageVerdict(name: sc.name, definition: Int(ci), hasError: w.hasError)
+        }
+    }
+
+    private func checkArguments(_ cmd: CompiledSchema.Command, name: String, args: Int, _ w: inout Walk) {
+        guard cmd.argumentsType >= 0 else {
+            // No arguments: none, or `{}` (qmp-shell always sends it).
+            guard args >= 0 else { return }
+            let n = w.nodes[args]
+            if n.kind == .object {
+                var k = args + 1
+                for _ in 0..<Int(n.count) {
+                    let kn = w.nodes[k]
+                    if kn.kind != .placeholder {
+                        w.observe(.memberOfNothing, offset: kn.start) { w in
+                            let key = w.string(k)
+                            return (.memberOfNothing(key: key, name: name), "/arguments/" + JSONPointer.escape(key))
+                        }
+                    }
+                    k = Int(w.nodes[k + 1].next)
+                }
+            } else if n.kind != .placeholder {
+                w.observe(.dataOfNothing, offset: n.start) { w in
+                    (.dataOfNothing(name: name, got: describeValue(args, w)), "/arguments")
+                }
+            }
+            return
+        }
+        guard args >= 0 else {
+            // Every required member is missing.
+            for member in requiredNames(cmd.argumentsType) {
+                w.observe(.missingMember, offset: w.anchor, pointer: "/arguments/" + JSONPointer.escape(member)) { _ in
+                    guard case .object(let oi) = c.types[Int(cmd.argumentsType)] else {
+                        return .missingMember(name: member, type: "", owner: name, hint: "")
+                    }
+                    let m = (0..<Int(c.objects[Int(oi)].memberCount)).map { c.members[Int(c.objects[Int(oi)].firstMember) + $0] }
+                        .first { c.string($0.name) == member }
+                    return .missingMember(name: member, type: m.map { c.typeNames[Int($0.type)] } ?? "",
+                                          owner: c.typeNames[Int(cmd.argumentsType)], hint: "")
+                }
+            }
+            return
+        }
+        w.openObject = cmd.openArguments ? args : -1
+        check(args, cmd.argumentsType, &w)
+        w.openObject = -1
+    }
+
+    /// Validates a reply (`root`: its tape index; it has `return` or `error`) to the command
+    /// `command` (nil: not known, the return value is not checked).
+    public func validate(reply root: Int, in tape: JSONTape, command: String?, into findings: inout [RawFinding])
+        -> MessageVerdict
+    {
+        walk(tape, base: root, prefix: "", anchor: tape[root].start, kind: .reply, &findings) { w in
+            if !tape.duplicates.isEmpty { reportDuplicates(tape.duplicates, in: root, &w) }
+            var returnNode = -1, errorNode = -1
+            var k = root + 1
+            for _ in 0..<Int(w.nodes[root].count) {
+                let v = k + 1
+                let kn = w.nodes[k]
+                if kn.kind == .string {
+                    if w.keyEquals(k, c.keyReturn) {
+                        if returnNode < 0 { returnNode = v }
+                    } else if w.keyEquals(k, c.keyError) {
+                        if errorNode < 0 { errorNode = v }
+                    } else if !w.keyEquals(k, c.keyID) {
+                        w.observe(.unexpectedEnvelopeMember, offset: kn.start) { w in
+                            let key = w.string(k)
+                            return (.unexpectedEnvelopeMember(key: key, allowed: "return (or error) and id"),
+                                    "/" + JSONPointer.escape(key))
+                        }
+                    }
+                }
+                k = Int(w.nodes[v].next)
+            }
+            if errorNode >= 0 { checkError(errorNode, &w) }
+            guard returnNode >= 0, let command else {
+                return MessageVerdict(name: command ?? "", definition: nil, hasError: w.hasError)
+            }
+            var name = command
+            let ci = name.withUTF8 { u in
+                c.commandTable.find(0, UnsafeRawPointer(u.baseAddress ?? UnsafePointer(bitPattern: 8)!), u.count)
+            }
+            guard ci >= 0 else { return MessageVerdict(name: command, definition: nil, hasError: w.hasError) }
+            let cmd = c.commands[Int(ci)]
+            w.subject = command
+            if cmd.returnType < 0 {
+                let n = w.nodes[returnNode]
+                if n.kind == .object {
+                    var k = returnNode + 1
+                    for _ in 0..<Int(n.count) {
+                        let kn = w.nodes[k]
+                        if kn.kind != .placeholder {
+                            w.observe(.memberOfNothing, offset: kn.start) { w in
+                                let key = w.string(k)
+                                return (.memberOfNothing(key: key, name: command), "/return/" + JSONPointer.escape(key))
+                            }
+                        }
+                        k = Int(w.nodes[k + 1].next)
+                    }
+                } else if n.kind != .placeholder {
+                    w.observe(.dataOfNothing, offset: n.start) { w in
+                        (.dataOfNothing(name: command, got: describeValue(returnNode, w)), "/return")
+                    }
+                }
+            } else {
+                check(returnNode, cmd.returnType, &w)
+            }
+            return MessageVerdict(name: schema.commands[Int(ci)].name, definition: Int(ci), hasError: w.hasError)
+        }
+    }
+
+    /// `{"class": ..., "desc": ...}` of an error reply.
+    private func checkError(_ e: Int, _ w: inout Walk) {
+        let n = w.nodes[e]
+        guard n.kind == .object else {
+            w.observe(.typeMismatch, offset: n.start) { w in
+                (.typeMismatch(expected: "object (error class and description)", got: describeValue(e, w), isNull: false),
+                 "/error")
+            }
+            return
+        }
+        var classNode = -1, descNode = -1
+        var k = e + 1
+        for _ in 0..<Int(n.count) {
+            let v = k + 1
+            if w.keyEquals(k, c.keyClass) { classNode = v } else if w.keyEquals(k, c.keyDesc) { descNode = v }
+            k = Int(w.nodes[v].next)
+        }
+        if classNode < 0 {
+            w.observe(.missingMember, offset: n.start, pointer: "/error/class") { _ in
+                .missingMember(name: "class", type: "QapiErrorClass", owner: "the error", hint: "")
+            }
+        } else if w.nodes[classNode].kind != .string {
+            w.observe(.typeMismatch, offset: w.nodes[classNode].start) { w in
+                (.typeMismatch(expected: "string (QapiErrorClass)", got: describeValue(classNode, w), isNull: false),
+                 "/error/class")
+            }
+        } else if c.hasErrorClasses, lookupName(classNode, c.errorClassTable, &w) < 0 {
+            w.observe(.unknownErrorClass, offset: w.nodes[classNode].start, pointer: "/error/class") { w in
+                .unknownErrorClass(value: w.string(classNode), known: schema.errorClasses)
+            }
+        }
+        if descNode < 0 {
+            w.observe(.missingMember, offset: n.start, pointer: "/error/desc") { _ in
+                .missingMember(name: "desc", type: "str", owner: "the error", hint: "")
+            }
+        } else if w.nodes[descNode].kind != .string && w.nodes[descNode].kind != .placeholder {
+            w.observe(.typeMismatch, offset: w.nodes[descNode].start) { w in
+                (.typeMismatch(expected: "string (str)", got: describeValue(descNode, w), isNull: false), "/error/desc")
+            }
+        }
+    }
+
+    /// The index of string node `v` in a name table (scope 0), or -1.
+    private func lookupName(_ v: Int, _ table: ByteTable, _ w: inout Walk) -> Int32 {
+        lookupString(v, table: table, scope: 0, &w)
     }
 }

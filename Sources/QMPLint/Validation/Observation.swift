@@ -40,6 +40,11 @@ public enum Observation {
     case deprecatedMember(name: String)
     case deprecatedValue(value: String, type: String)
     case unstableMember(name: String)
+    // Commands and replies.
+    /// `exec-oob` for a command without `allow-oob`.
+    case oobNotAllowed(command: String)
+    /// An error reply's class is not one of the release's (`known`).
+    case unknownErrorClass(value: String, known: [String])
 
     public enum Kind: Int, CaseIterable, Sendable {
         case unexpectedEnvelopeMember, unknownName, deprecatedDefinition, unstableDefinition, conditionalDefinition
@@ -47,6 +52,30 @@ public enum Observation {
         case missingData, emptyData, memberOfNothing, dataOfNothing
         case missingMember, unexpectedMember, typeMismatch, enumValue, integerRange, duplicateKey
         case deprecatedMember, deprecatedValue, unstableMember
+        case oobNotAllowed, unknownErrorClass
+
+        /// What says "this release's schema does not describe the message": one release may
+        /// object where another does not, so it is evidence of which release wrote it.
+        public var dependsOnRelease: Bool {
+            switch self {
+            case .unknownName, .missingData, .emptyData, .memberOfNothing, .dataOfNothing, .missingMember,
+                 .unexpectedMember, .typeMismatch, .enumValue, .integerRange, .unknownErrorClass, .oobNotAllowed:
+                true
+            default:
+                false
+            }
+        }
+
+        /// Also differs between releases, without making a message foreign to one: features.
+        public var isFeature: Bool {
+            switch self {
+            case .deprecatedDefinition, .unstableDefinition, .conditionalDefinition, .deprecatedMember,
+                 .deprecatedValue, .unstableMember:
+                true
+            default:
+                false
+            }
+        }
     }
 
     public var kind: Kind {
@@ -74,6 +103,8 @@ public enum Observation {
         case .deprecatedMember: .deprecatedMember
         case .deprecatedValue: .deprecatedValue
         case .unstableMember: .unstableMember
+        case .oobNotAllowed: .oobNotAllowed
+        case .unknownErrorClass: .unknownErrorClass
         }
     }
 }

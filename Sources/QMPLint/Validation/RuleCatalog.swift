@@ -9,6 +9,7 @@ public enum RuleRegistry {
         FilteredTimestampRule.self,
         UnexpectedEnvelopeMemberRule.self,
         UnknownEventRule.self,
+        UnknownCommandRule.self,
         MissingDataRule.self,
         EmptyDataRule.self,
         MissingMemberRule.self,
@@ -18,10 +19,18 @@ public enum RuleRegistry {
         IntegerRangeRule.self,
         DuplicateKeyRule.self,
         DeprecatedEventRule.self,
+        DeprecatedCommandRule.self,
         DeprecatedMemberRule.self,
+        DeprecatedArgumentRule.self,
         DeprecatedValueRule.self,
         UnstableMemberRule.self,
+        UnstableCommandRule.self,
         ConditionalEventRule.self,
+        OobNotAllowedRule.self,
+        ErrorClassRule.self,
+        InvalidReturnRule.self,
+        RejectedCommandRule.self,
+        VersionConflictRule.self,
         JobTransitionRule.self,
         BlockJobStatusRule.self,
         TimestampRegressionRule.self,
@@ -55,6 +64,9 @@ public struct RuleSet: Sendable {
     let claims: [Int32]
     /// The message rules (by index in `RuleRegistry.all`; nil for other rules).
     let messageRules: [(any MessageRule.Type)?]
+    /// Per rule: its findings depend on the release checked against (it claims an observation
+    /// that `dependsOnRelease` or is a feature): version inference may set them aside.
+    public let dependsOnRelease: [Bool]
 
     /// - Parameters:
     ///   - severities: rule id -> severity replacing the rule's default; unknown ids are ignored.
@@ -73,6 +85,9 @@ public struct RuleSet: Sendable {
         }
         claims = table
         messageRules = rules.map { $0 as? any MessageRule.Type }
+        dependsOnRelease = rules.map { r in
+            (r as? any MessageRule.Type)?.claims.contains { $0.0.dependsOnRelease || $0.0.isFeature } ?? false
+        }
     }
 
     /// Index of the rule with this id in `RuleRegistry.all`.

@@ -8,6 +8,8 @@ struct SchemaBuilder {
     var types: [SchemaType] = []
     var index: [String: TypeID] = [:]
     var events: [SchemaEvent] = []
+    var commands: [SchemaCommand] = []
+    var errorClasses: [String] = []
 
     init() {
         for b in BuiltinType.allCases { add(SchemaType(name: b.rawValue, kind: .builtin(b))) }
@@ -74,8 +76,21 @@ struct SchemaBuilder {
         events.append(SchemaEvent(name: name, data: id(dataType)))
     }
 
+    /// A command with inline arguments (nil: none) and a return type name (nil: returns nothing).
+    mutating func command(_ name: String, _ args: [(String, String)]?, returns: String? = nil, features: [String] = [],
+                          argumentFeatures: [String: [String]] = [:], allowOOB: Bool = false, replacement: String? = nil) {
+        var a: TypeID?
+        if let args {
+            let m = members(args, features: argumentFeatures)
+            a = add(SchemaType(name: name + "-arg", kind: .object(SchemaObject(members: m))))
+        }
+        commands.append(SchemaCommand(name: name, arguments: a, returns: returns.map { id($0) }, allowOOB: allowOOB,
+                                      features: features, replacement: replacement))
+    }
+
     func build(_ name: String) -> Schema {
-        Schema(name: name, version: nil, origin: SchemaOrigin(kind: .builtin), types: types, events: events)
+        Schema(name: name, version: nil, origin: SchemaOrigin(kind: .builtin), types: types, events: events,
+               commands: commands, errorClasses: errorClasses)
     }
 }
 
@@ -166,6 +181,29 @@ enum TestSchemas {
                 variants: [("tri", "Tri"), ("quad", "Quad")])
         b.union("ShapeU", base: [("shape", "ShapeKind"), ("*name", "str")], discriminator: "shape",
                 variants: [("circle", "Circle"), ("poly", "PolyU")])
+        // Commands.
+        b.enumeration("RunState", ["debug", "inmigrate", "internal-error", "io-error", "paused", "postmigrate",
+                                   "prelaunch", "finish-migrate", "restore-vm", "running", "save-vm", "shutdown",
+                                   "suspended", "watchdog", "guest-panicked", "colo"])
+        b.structure("StatusInfo", [("running", "bool"), ("status", "RunState")])
+        b.enumeration("QMPCapability", ["oob"])
+        b.structure("CpuInfoFast", [("cpu-index", "int"), ("qom-path", "str"), ("thread-id", "int"), ("target", "str")])
+        b.command("qmp_capabilities", [("*enable", "[QMPCapability]")])
+        b.command("query-status", nil, returns: "StatusInfo")
+        b.command("device_del", [("id", "str")])
+        b.command("cont", nil)
+        b.command("stop", nil)
+        b.command("query-cpus-fast", nil, returns: "[CpuInfoFast]")
+        b.command("query-cpus", nil, returns: "[CpuInfoFast]", features: ["deprecated"], replacement: "query-cpus-fast")
+        b.command("x-debug-query-block-graph", nil, features: ["unstable"])
+        b.command("query-block", nil, returns: "[str]")
+        b.command("block-job-set-speed", [("device", "str"), ("speed", "int"), ("*granularity", "int")],
+                  argumentFeatures: ["granularity": ["deprecated"]])
+        b.command("migrate-pause", nil, allowOOB: true)
+        b.command("job-complete", [("id", "str")])
+        b.command("job-dismiss", [("id", "str")])
+        b.errorClasses = ["GenericError", "CommandNotFound", "DeviceNotActive", "DeviceNotFound", "KVMMissingCap"]
+
         b.event("X_TYPES", [("*shape", "ShapeU"), ("*i8", "int8"), ("*i16", "int16"), ("*i32", "int32"), ("*i64", "int64"),
                             ("*u8", "uint8"), ("*u16", "uint16"), ("*u32", "uint32"), ("*u64", "uint64"),
                             ("*sz", "size"), ("*int", "int"), ("*num", "number"), ("*any", "any"), ("*nul", "null"),
@@ -189,7 +227,8 @@ enum TestSchemas {
                 types[i].kind = .enumeration(vs)
             }
         }
-        s = Schema(name: s.name + "+deprecations", origin: s.origin, types: types, events: s.events)
+        s = Schema(name: s.name + "+deprecations", origin: s.origin, types: types, events: s.events,
+                   commands: s.commands, errorClasses: s.errorClasses)
         return s
     }()
 }

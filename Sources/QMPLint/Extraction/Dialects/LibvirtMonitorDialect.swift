@@ -2,14 +2,16 @@
 /// monitor text - `QEMU_MONITOR_SEND_MSG msg=` and `IO_WRITE buf=` (commands), `RECV_EVENT
 /// event=`, `RECV_REPLY reply=`, `IO_PROCESS buf=` and `Line [...]` (QEMU's text). The stream is
 /// the monitor, `mon=0x...`. One message is logged by several records: the reducer counts the
-/// first copy and the others as echoes (`LibvirtRecord.echoes`).
+/// first copy and the others as echoes (`LibvirtRecord.echoes`). The API records that log a
+/// command a client passed through (`virDomainQemuMonitorCommand ... cmd=`) are copies too: the
+/// command reaches QEMU as the `SEND_MSG` that follows, with libvirt's id.
 public enum LibvirtMonitorDialect: Dialect {
     public static let id = DialectID.libvirtMonitor
     public static let summary = "libvirt debug log records carrying QEMU monitor text (mon=0x...)"
 
     /// The record head: which record, the monitor, and where the carried text starts.
     static let recordPattern =
-        #"QEMU_MONITOR_(RECV_EVENT|IO_PROCESS|RECV_REPLY|SEND_MSG|IO_WRITE): mon=(0x[0-9a-fA-F]+|\(nil\)) (?:event|buf|reply|msg)=|\b(Line) \["#
+        #"QEMU_MONITOR_(RECV_EVENT|IO_PROCESS|RECV_REPLY|SEND_MSG|IO_WRITE): mon=(0x[0-9a-fA-F]+|\(nil\)) (?:event|buf|reply|msg)=|\b(Line) \[|\b((?:virDomainQemu|qemuDomainQemu|qemuMonitorArbitrary)\w*Command\w*):\d+ : [^\n]*?\bcmd="#
 
     public static let samples: [DialectSample] = [
         DialectSample(
@@ -25,6 +27,9 @@ public enum LibvirtMonitorDialect: Dialect {
             #"2014-07-22 17:25:22.984+0000: 18571: debug : qemuMonitorIOProcess:356 : QEMU_MONITOR_IO_PROCESS: mon=0x7f733c000a40 buf={"timestamp": {"seconds": 1406049922, "microseconds": 983916}, "event": "STOP"}"#,
             ["event STOP"]),
         DialectSample(
+            #"2026-12-03 11:59:15.353+0000: 12196: debug : qemuMonitorArbitraryCommand:2819 : cmd={"execute": "query-status"}, fd=-1, reply=0x7fb668002be0, hmp=0"#,
+            []),
+        DialectSample(
             #"qemuMonitorJSONIOProcessLine:193 : Line [{"timestamp": {"seconds": 1406049922, "microseconds": 983916}, "event": "STOP"}]"#,
             ["event STOP"]),
     ]
@@ -34,11 +39,17 @@ public enum LibvirtMonitorDialect: Dialect {
         let s = r.firstLineTextStart
         let e = r.firstLineEnd
         // A cheap test for the fixed record names before the pattern.
-        let monitor: StaticString = "QEMU_MONITOR_", line: StaticString = "Line ["
+        let monitor: StaticString = "QEMU_MONITOR_", line: StaticString = "Line [", api: StaticString = "Command"
         guard ByteScan.find(UnsafeRawBufferPointer(start: monitor.utf8Start, count: 13), in: b, from: s, to: e) != nil
-            || ByteScan.find(UnsafeRawBufferPointer(start: line.utf8Start, count: 6), in: b, from: s, to: e) != nil,
+            || ByteScan.find(UnsafeRawBufferPointer(start: line.utf8Start, count: 6), in: b, from: s, to: e) != nil
+            || ByteScan.find(UnsafeRawBufferPointer(start: api.utf8Start, count: 7), in: b, from: s, to: e) != nil,
             let m = try? r.engine.libvirt.firstMatch(in: b, from: s, to: e)
         else { return false }
+        if m.groups[3] != nil {
+            // An API record's copy of a client's command: not traffic.
+            r.claimMarkers(r.start, r.end, .echoes)
+            return true
+        }
         let record: LibvirtRecord
         if let g = m.groups[0] {
             if ByteScan.matches(b, at: g.lowerBound, "RECV_EVENT", limit: g.upperBound) { record = .recvEvent }

@@ -14,7 +14,7 @@ public enum DeprecatedMemberRule: MessageRule {
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "DEVICE_DELETED", "data": {"path": "/machine/peripheral/net1"}}"#,
         ])
 
-    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.deprecatedMember, [.event, .reply, .greeting])]
+    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.deprecatedMember, [.event])]
 
     public static func message(for observation: Observation, in context: FindingContext) -> String {
         guard case .deprecatedMember(let name) = observation else { return "" }

@@ -14,7 +14,7 @@ public enum DeprecatedValueRule: MessageRule {
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "MIGRATION", "data": {"status": "completed"}}"#,
         ])
 
-    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.deprecatedValue, Set(MessageKind.allCases))]
+    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.deprecatedValue, [.event, .command])]
 
     public static func message(for observation: Observation, in context: FindingContext) -> String {
         guard case .deprecatedValue(let value, let type) = observation else { return "" }

@@ -16,7 +16,7 @@ public enum EnumValueRule: MessageRule {
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "BLOCK_JOB_READY", "data": {"type": "mirror", "device": "copy-vdb", "len": 10737418240, "offset": 10737418240, "speed": 0}}"#,
         ])
 
-    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.enumValue, Set(MessageKind.allCases))]
+    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.enumValue, [.event, .command, .greeting])]
 
     public static func message(for observation: Observation, in context: FindingContext) -> String {
         guard case .enumValue(let value, let type, let hint) = observation else { return "" }

@@ -18,7 +18,7 @@ public enum IntegerRangeRule: MessageRule {
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "BALLOON_CHANGE", "data": {"actual": 9223372036854775807}}"#,
         ])
 
-    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.integerRange, Set(MessageKind.allCases))]
+    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.integerRange, [.event, .command, .greeting])]
 
     public static func message(for observation: Observation, in context: FindingContext) -> String {
         guard case .integerRange(let text, let type, let lo, let hi) = observation else { return "" }

@@ -18,7 +18,7 @@ public enum MissingMemberRule: MessageRule {
             #"{"timestamp": {"seconds": 1709288602, "microseconds": 4417}, "event": "DEVICE_DELETED", "data": {"path": "/machine/peripheral/net1/virtio-backend"}}"#,
         ])
 
-    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.missingMember, Set(MessageKind.allCases))]
+    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.missingMember, [.event, .command, .greeting])]
 
     public static func message(for observation: Observation, in context: FindingContext) -> String {
         guard case .missingMember(let name, let type, let owner, let hint) = observation else { return "" }

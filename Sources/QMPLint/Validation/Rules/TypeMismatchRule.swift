@@ -22,13 +22,18 @@ public enum TypeMismatchRule: MessageRule {
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "RTC_CHANGE", "data": {"offset": -78, "qom-path": "/machine/unattached/device[9]"}}"#,
         ])
 
-    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.typeMismatch, Set(MessageKind.allCases)), (.dataOfNothing, Set(MessageKind.allCases))]
+    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.typeMismatch, [.event, .command, .greeting]), (.dataOfNothing, [.event, .command, .greeting])]
 
     public static func message(for observation: Observation, in context: FindingContext) -> String {
         switch observation {
         case .typeMismatch(let expected, let got, let isNull):
             "expected \(expected), got \(got)" + (isNull ? " (QEMU omits an absent optional member instead of sending null)" : "")
-        case .dataOfNothing(let name, let got): "\(name) has no data; got \(got)"
+        case .dataOfNothing(let name, let got):
+            switch context.kind {
+            case .command: "\(name) takes no arguments; got \(got)"
+            case .reply: "\(name) returns nothing ({}); got \(got)"
+            default: "\(name) has no data; got \(got)"
+            }
         default: ""
         }
     }

@@ -16,13 +16,18 @@ public enum UnexpectedMemberRule: MessageRule {
             #"{"timestamp": {"seconds": 1709288602, "microseconds": 4417}, "event": "DEVICE_DELETED", "data": {"device": "net1", "path": "/machine/peripheral/net1"}}"#,
         ])
 
-    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.unexpectedMember, Set(MessageKind.allCases)), (.memberOfNothing, Set(MessageKind.allCases))]
+    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.unexpectedMember, [.event, .command, .greeting]), (.memberOfNothing, [.event, .command, .greeting])]
 
     public static func message(for observation: Observation, in context: FindingContext) -> String {
         switch observation {
         case .unexpectedMember(let key, let owner, let suggestion):
             "member \"\(key)\" is not defined by \(owner)" + (suggestion.map { "; did you mean \"\($0)\"?" } ?? "")
-        case .memberOfNothing(let key, let name): "member \"\(key)\" is unexpected: \(name) has no data"
+        case .memberOfNothing(let key, let name):
+            switch context.kind {
+            case .command: "argument \"\(key)\" is unexpected: \(name) takes no arguments"
+            case .reply: "member \"\(key)\" is unexpected: \(name) returns nothing ({})"
+            default: "member \"\(key)\" is unexpected: \(name) has no data"
+            }
         default: ""
         }
     }

@@ -13,7 +13,9 @@ public enum UnstableMemberRule: MessageRule {
             #"{"timestamp": {"seconds": 1709288600, "microseconds": 595545}, "event": "BALLOON_CHANGE", "data": {"actual": 3897556992}}"#,
         ])
 
-    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [(.unstableMember, Set(MessageKind.allCases)), (.unstableDefinition, [.event])]
+    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [
+        (.unstableMember, [.event, .command]), (.unstableDefinition, [.event]),
+    ]
 
     public static func message(for observation: Observation, in context: FindingContext) -> String {
         switch observation {

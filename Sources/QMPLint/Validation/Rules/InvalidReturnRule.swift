@@ -1,0 +1,50 @@
+/// Flags a success reply whose `return` value does not match the return type of the command it
+/// answers: a member missing or unknown, a value of the wrong type, an enum value or integer out
+/// of the type.
+public enum InvalidReturnRule: MessageRule {
+    public static let description = RuleDescription(
+        id: "invalid-return",
+        severity: .warning,
+        description: "A reply's return value does not match the command's return type.",
+        rationale: "QEMU builds every reply from the command's declared return type, so a return value that does "
+            + "not match it was not produced by that release of QEMU: the transcript comes from another release "
+            + "(clients must ignore members they do not know), or was edited or generated. Typed clients (go-qemu, "
+            + "qapi-rs) break on such replies. A warning: the reply is QEMU's, the question is which QEMU. "
+            + "Deprecated values in a reply are not flagged: QEMU reports what it has, the client chose nothing.",
+        triggering: [
+            #"{"execute": "query-status", "id": "7"} {"return": ↓{"running": true}, "id": "7"}"#,
+            #"{"execute": "query-status", "id": "7"} {"return": {"running": true, "status": ↓"sleeping"}, "id": "7"}"#,
+        ],
+        nonTriggering: [
+            #"{"execute": "query-status", "id": "7"} {"return": {"running": true, "status": "running"}, "id": "7"}"#,
+            #"{"execute": "cont", "id": "8"} {"return": {}, "id": "8"}"#,
+        ])
+
+    public static let claims: [(Observation.Kind, Set<MessageKind>)] = [
+        (.missingMember, [.reply]), (.unexpectedMember, [.reply]), (.memberOfNothing, [.reply]),
+        (.typeMismatch, [.reply]), (.dataOfNothing, [.reply]), (.enumValue, [.reply]), (.integerRange, [.reply]),
+    ]
+
+    public static func message(for observation: Observation, in context: FindingContext) -> String {
+        let what: String
+        switch observation {
+        case .missingMember(let name, let type, let owner, let hint):
+            what = "missing required member \"\(name)\" (\(type)) of \(owner)" + hint
+        case .unexpectedMember(let key, let owner, let suggestion):
+            what = "member \"\(key)\" is not defined by \(owner)" + (suggestion.map { "; did you mean \"\($0)\"?" } ?? "")
+        case .memberOfNothing(let key, let name):
+            what = "member \"\(key)\" is unexpected: \(name) returns nothing ({})"
+        case .typeMismatch(let expected, let got, _):
+            what = "expected \(expected), got \(got)"
+        case .dataOfNothing(let name, let got):
+            what = "\(name) returns nothing ({}); got \(got)"
+        case .enumValue(let value, let type, let hint):
+            what = "\"\(value)\" is not a value of \(type)" + hint
+        case .integerRange(let text, let type, let lo, let hi):
+            what = "\(text) is outside the range of \(type) (\(lo) to \(hi))"
+        default:
+            what = ""
+        }
+        return (context.name.map { "return of \($0): " } ?? "") + what
+    }
+}
