@@ -81,3 +81,26 @@ extension StreamMessage {
     /// A command that QEMU's reply came with in the same object (qmp-shell -l): it was answered.
     var carriesReply: Bool { kind == .command && answers != nil }
 }
+
+/// How a reply pairs with the commands a rule keeps when the rule sees only some commands
+/// (`StreamInterest.names`) and relies on the reducer's pairing (`StreamMessage.answers`).
+enum ReplyPairing: Equatable {
+    /// It answers the kept command at this index.
+    case answers(Int)
+    /// The reducer paired it, without an `id`, with the kept command at this index, but a newer
+    /// kept command waits too: that command's reply was lost or the pairing is ambiguous, so it is
+    /// dropped unjudged.
+    case stale(Int)
+    /// It answers none of them.
+    case none
+
+    /// Pairs reply `m` with `kept` (oldest first), each given by its command name and `id`: by id
+    /// when the reply has one; without, only the newest kept command, and only when the reducer
+    /// paired the reply with a command of that name.
+    static func of(_ m: StreamMessage, in kept: [(name: String, id: String?)]) -> ReplyPairing {
+        guard let answered = m.answers else { return .none }
+        if let id = m.id { return kept.firstIndex { $0.id == id }.map(ReplyPairing.answers) ?? .none }
+        guard let k = kept.firstIndex(where: { $0.name == answered && $0.id == nil }) else { return .none }
+        return k == kept.count - 1 ? .answers(k) : .stale(k)
+    }
+}

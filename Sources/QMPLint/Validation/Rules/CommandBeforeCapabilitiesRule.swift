@@ -7,15 +7,14 @@ public struct CommandBeforeCapabilitiesRule: StreamRule {
         description: "A command other than qmp_capabilities is sent before capabilities negotiation ended.",
         rationale: "A QMP connection starts in capabilities negotiation mode: after its greeting QEMU accepts only "
             + "qmp_capabilities and answers every other command with CommandNotFound, until qmp_capabilities "
-            + "succeeds. Judged only where the stream shows the connection's start, a greeting before any "
-            + "command: a capture that starts mid-session proves nothing, and libvirt logs the greeting apart "
-            + "from its monitor (as a `Line` record without `mon=`), after its own qmp_capabilities, so its "
-            + "monitors are never judged. A command pipelined right after qmp_capabilities is fine (QEMU reads "
-            + "in order); one sent while qmp_capabilities waits for its reply is flagged only if that reply is an "
-            + "error. A command whose reply is a success is not flagged (the log left the negotiation out), nor "
-            + "one answered with another error than CommandNotFound; one whose reply the stream does not show is "
-            + "flagged only if the session shows a qmp_capabilities later (a stream that never negotiates is no "
-            + "faithful transcript of a connection, such as JSON that libvirt's debug records quote in `cmd=`).",
+            + "succeeds. Flagged where the stream shows both ends of it: the connection's start (a greeting before "
+            + "any command) and QEMU's CommandNotFound answer (or an error reply without a class). A capture "
+            + "that starts mid-session proves nothing, and libvirt logs the greeting apart from its monitor (as "
+            + "a `Line` record without `mon=`), after its own qmp_capabilities, so its monitors are never "
+            + "judged. A command pipelined right after qmp_capabilities is fine (QEMU reads in order) unless "
+            + "qmp_capabilities fails. A command whose reply is a success is not flagged (the log left the "
+            + "negotiation out), nor one answered with another error class, nor one whose reply the stream does "
+            + "not show (JSON that libvirt's debug records quote in `cmd=` lands in the greeting's stream).",
         triggering: [
             #"{"QMP": {"version": {"qemu": {"micro": 0, "minor": 2, "major": 8}, "package": ""}, "capabilities": ["oob"]}} ↓{"execute": "query-status"} {"error": {"class": "CommandNotFound", "desc": "Expecting capabilities negotiation with 'qmp_capabilities'"}}"#,
         ],
@@ -45,8 +44,6 @@ public struct CommandBeforeCapabilitiesRule: StreamRule {
     }
 
     var state = Negotiation.unknown
-    /// The session showed a qmp_capabilities (it is a transcript of the negotiation).
-    var capabilitiesSeen = false
     var commands = CommandLedger<Sent>()
     public init() {}
 
@@ -58,7 +55,6 @@ public struct CommandBeforeCapabilitiesRule: StreamRule {
         case .command:
             if m.name == QEMUBehaviour.capabilitiesCommand {
                 commands.send(m, Sent())
-                capabilitiesSeen = true
                 guard state == .negotiating else { return }
                 if m.carriesReply { settle(capabilitiesFailed: m.isError) } else { state = .requested }
                 return
@@ -82,15 +78,6 @@ public struct CommandBeforeCapabilitiesRule: StreamRule {
         }
     }
 
-    public mutating func end(_ out: inout StreamFindings) {
-        // Sent in negotiation mode and never answered, in a stream that shows the negotiation: the
-        // stream says QEMU refused them.
-        if capabilitiesSeen {
-            for e in commands.waiting where e.info.site != nil && !e.info.whileRequested { report(e, answer: nil, &out) }
-        }
-        commands = CommandLedger()
-    }
-
     /// qmp_capabilities was answered: commands sent meanwhile ran in command mode, or, if it
     /// failed, in negotiation mode like those before it.
     private mutating func settle(capabilitiesFailed: Bool) {
@@ -111,13 +98,11 @@ public struct CommandBeforeCapabilitiesRule: StreamRule {
         report(e, answer: m.errorClass ?? "an error", &out)
     }
 
-    private func report(_ e: CommandLedger<Sent>.Entry, answer: String?, _ out: inout StreamFindings) {
+    private func report(_ e: CommandLedger<Sent>.Entry, answer: String, _ out: inout StreamFindings) {
         guard let site = e.info.site else { return }
-        var text = e.name + e.idText + " is sent before qmp_capabilities ended capabilities negotiation: "
-        text += "QEMU accepts only qmp_capabilities until then and answers CommandNotFound"
-        if let answer { text += " (it answered \(answer))" }
         out.report(
-            text,
+            e.name + e.idText + " is sent before qmp_capabilities ended capabilities negotiation, and QEMU answered "
+                + answer + ": until then it accepts only qmp_capabilities",
             at: site)
     }
 }

@@ -75,8 +75,20 @@ public struct DeviceDelRepeatedRule: StreamRule {
             }
         case .reply:
             guard let name = m.answers, name == "device_del" || name == "device_add" else { return }
-            let k = m.id.flatMap { id in waiting.firstIndex { $0.id == id } } ?? waiting.firstIndex { $0.name == name }
-            guard let k else { return }
+            let k: Int
+            switch ReplyPairing.of(m, in: waiting.map { ($0.name, $0.id) }) {
+            case .answers(let i):
+                k = i
+            case .stale(let i):
+                // Its reply was lost or cannot be told: the request stays unjudged.
+                let s = waiting.remove(at: i)
+                if s.name == "device_del", let first = requests[s.device], first.line == s.line, first.accepted == nil {
+                    requests[s.device] = nil
+                }
+                return
+            case .none:
+                return
+            }
             let s = waiting.remove(at: k)
             if s.name == "device_add" {
                 accepted(add: s.device, m.isError)

@@ -67,10 +67,15 @@ public struct DeviceDelWhilePausedRule: StreamRule {
             if requests.count > 64 { requests.removeFirst() }
         case .reply:
             guard m.answers == "device_del" else { return }
-            let k = m.id.flatMap { id in requests.firstIndex { $0.id == id && !$0.answered } }
-                ?? requests.firstIndex { !$0.answered }
-            guard let k else { return }
-            if m.isError { requests.remove(at: k) } else { requests[k].answered = true }
+            let waiting = requests.indices.filter { !requests[$0].answered }
+            switch ReplyPairing.of(m, in: waiting.map { ("device_del", requests[$0].id) }) {
+            case .answers(let k):
+                if m.isError { requests.remove(at: waiting[k]) } else { requests[waiting[k]].answered = true }
+            case .stale(let k):
+                requests.remove(at: waiting[k])
+            case .none:
+                break
+            }
         case .greeting:
             break
         }

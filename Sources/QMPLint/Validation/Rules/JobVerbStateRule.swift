@@ -14,7 +14,8 @@ public struct JobVerbStateRule: StreamRule {
             + "was sent, and every status reported until the reply), the stream misses a JOB_STATUS_CHANGE, or "
             + "holds one QEMU never sent: the log is incomplete or reordered. The job is named by `id` (job-*, "
             + "block-job-dismiss, -finalize and -change) or `device` (the other block-job-* commands); jobs the "
-            + "stream has not reported yet, and commands without a reply, are not judged.",
+            + "stream has not reported yet, and commands without a reply, are not judged; without ids, a reply is "
+            + "paired only with the newest job command waiting (a lost reply must not shift the pairs).",
         triggering: [
             #"{"timestamp": {"seconds": 1700000000, "microseconds": 1}, "event": "JOB_STATUS_CHANGE", "data": {"status": "running", "id": "mirror0"}} ↓{"execute": "job-complete", "arguments": {"id": "mirror0"}} {"return": {}}"#,
         ],
@@ -62,10 +63,15 @@ public struct JobVerbStateRule: StreamRule {
             }
         case .reply:
             guard let name = m.answers, QEMUBehaviour.jobCommands[name] != nil else { return }
-            let k = m.id.flatMap { id in pending.firstIndex { $0.id == id } } ?? pending.firstIndex { $0.name == name }
-            guard let k else { return }
-            let p = pending.remove(at: k)
-            if !m.isError { judge(p, &out) }
+            switch ReplyPairing.of(m, in: pending.map { ($0.name, $0.id) }) {
+            case .answers(let k):
+                let p = pending.remove(at: k)
+                if !m.isError { judge(p, &out) }
+            case .stale(let k):
+                pending.remove(at: k)
+            case .none:
+                break
+            }
         case .greeting:
             break
         }
