@@ -456,3 +456,31 @@ private enum T {
         #expect(try StreamLint.run(text: text).of("rate-limit").isEmpty)
     }
 }
+
+/// A reply whose `Line [...]` echo ends one chunk and whose QEMU_MONITOR_RECV_REPLY starts the
+/// next must still answer its command in its monitor's stream.
+@Suite struct ReplyAcrossChunksTests {
+    /// Fails on the reducer of 93923fc: `flushHeld` counts the held `Line [...]` copy at the end of
+    /// each chunk (in the input's own stream), and the RECV_REPLY that starts the next chunk is
+    /// then taken for its echo, so the monitor's stream never sees the reply and the report
+    /// depends on where the input was cut. Enable once the reducer keeps held lines across chunks.
+    @Test(.disabled("reducer: held Line echoes are counted at a chunk's end, in the input's own stream"))
+    func replyEchoSplitFromItsRecord() throws {
+        let mon = "0x7f0c"
+        var text = T.lines([T.send(mon, T.cmd("qmp_capabilities", id: "libvirt-1")), T.reply(mon, T.ok("libvirt-1")),
+                            T.send(mon, T.cmd("query-status", id: "libvirt-2")), T.line(T.ok("libvirt-2"))])
+        let split = text.utf8.count
+        text += T.lines([T.reply(mon, T.ok("libvirt-2")), T.send(mon, T.cmd("stop", id: "libvirt-3")),
+                         T.line(T.ok("libvirt-3")), T.reply(mon, T.ok("libvirt-3"))])
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qmp-lint-chunk-reply-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("t.log").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let whole = try StreamLint.run([path])
+        let cut = try StreamLint.run([path], split: split)
+        #expect(whole.of("unanswered-command").isEmpty)
+        #expect(cut.of("unanswered-command").isEmpty, "\(cut.of("unanswered-command"))")
+        #expect(whole.bytes == cut.bytes)
+    }
+}
