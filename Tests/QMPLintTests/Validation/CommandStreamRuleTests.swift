@@ -483,4 +483,25 @@ private enum T {
         #expect(cut.of("unanswered-command").isEmpty, "\(cut.of("unanswered-command"))")
         #expect(whole.bytes == cut.bytes)
     }
+
+    /// The same for an event: libvirt 9.0 echoes every RECV_EVENT in a `Line [...]` record too,
+    /// and a STOP diverted to the input's own stream leaves its monitor with RESUME after RESUME.
+    @Test(.disabled("reducer: held Line echoes are counted at a chunk's end, in the input's own stream"))
+    func eventEchoSplitFromItsRecord() throws {
+        let mon = "0x7f0d"
+        func recv(_ e: String) -> String {
+            "2025-06-02 08:14:00.004+0000: 2: info : qemuMonitorJSONIOProcessLine:235 : QEMU_MONITOR_RECV_EVENT: mon=\(mon) event=\(e)"
+        }
+        let resume = T.event(1, "RESUME"), stop = T.event(2, "STOP"), again = T.event(3, "RESUME")
+        var text = T.lines([T.line(resume), recv(resume), T.line(stop)])
+        let split = text.utf8.count
+        text += T.lines([recv(stop), T.line(again), recv(again)])
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qmp-lint-chunk-event-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("t.log").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        #expect(try StreamLint.run([path]).of("run-state").isEmpty)
+        #expect(try StreamLint.run([path], split: split).of("run-state").isEmpty)
+    }
 }
