@@ -332,6 +332,18 @@ private enum T {
     static let ids = ["command-before-capabilities", "reply-without-command", "unanswered-command",
                       "duplicate-command-id", "job-verb-state", "device-del-while-paused", "device-del-repeated"]
 
+    @Test func severitiesAndCatalogue() {
+        let expected: [String: Severity] = [
+            "command-before-capabilities": .warning, "reply-without-command": .warning,
+            "unanswered-command": .warning, "duplicate-command-id": .warning, "job-verb-state": .warning,
+            "device-del-while-paused": .note, "device-del-repeated": .warning,
+        ]
+        for id in Self.ids {
+            #expect(RuleCatalog.rule(id: id)?.severity == expected[id], "\(id)")
+            #expect(RuleRegistry.streamRules.contains { $0.description.id == id }, "\(id) is a stream rule")
+        }
+    }
+
     @Test func realFixturesAreClean() throws {
         let r = try StreamLint.run([TestPaths.fixture("real")])
         for id in Self.ids { #expect(r.of(id).isEmpty, "\(id): \(r.of(id).map { "\($0["file"] ?? ""):\($0["line"] ?? "")" })") }
