@@ -38,7 +38,9 @@ private enum T {
     /// A file's lines, split at LF only (QEMU ends lines with CR LF, one Character in Swift).
     static func fileLines(_ path: String) throws -> [String] {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-        return bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        return bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map {
+            String(decoding: $0, as: UTF8.self)
+        }
     }
 
     /// Lines of a file with some (1-based) removed.
@@ -56,7 +58,9 @@ private enum T {
 
     @Test func flaggedWhenQEMUAnswersCommandNotFound() throws {
         // Answered CommandNotFound; the qmp_capabilities after it starts the next session.
-        let text = T.lines([T.greeting, T.cmd("query-status"), T.err("CommandNotFound"), T.cmd("qmp_capabilities"), T.ok()])
+        let text = T.lines([
+            T.greeting, T.cmd("query-status"), T.err("CommandNotFound"), T.cmd("qmp_capabilities"), T.ok(),
+        ])
         let r = try StreamLint.run(text: text)
         #expect(T.lineNumbers(r, id) == [2])
         #expect((r.of(id).first?["message"] as? String ?? "").contains("query-status"))
@@ -70,21 +74,38 @@ private enum T {
 
     @Test func notFlaggedWithoutProof() throws {
         // No reply: libvirt's debug records quote commands in `cmd=` in the stream of its greeting.
-        #expect(try StreamLint.run(text: T.lines([T.greeting, T.cmd("query-status"), T.cmd("qmp_capabilities")])).of(id).isEmpty)
+        #expect(
+            try StreamLint.run(text: T.lines([T.greeting, T.cmd("query-status"), T.cmd("qmp_capabilities")])).of(id)
+                .isEmpty)
         // A success: the log left the negotiation out.
-        #expect(try StreamLint.run(text: T.lines([T.greeting, T.cmd("query-status"), #"{"return": {"status": "running", "singlestep": false, "running": true}}"#])).of(id).isEmpty)
+        #expect(
+            try StreamLint.run(
+                text: T.lines([
+                    T.greeting, T.cmd("query-status"),
+                    #"{"return": {"status": "running", "singlestep": false, "running": true}}"#,
+                ])
+            ).of(id).isEmpty)
         // Another error class: QEMU got as far as the command's own checks.
-        #expect(try StreamLint.run(text: T.lines([T.greeting, T.cmd("device_del", #"{"id": "x"}"#), T.err("DeviceNotFound")])).of(id).isEmpty)
+        #expect(
+            try StreamLint.run(
+                text: T.lines([T.greeting, T.cmd("device_del", #"{"id": "x"}"#), T.err("DeviceNotFound")])
+            ).of(id).isEmpty)
         // No greeting: the capture starts mid-session.
-        #expect(try StreamLint.run(text: T.lines([T.cmd("query-status"), T.cmd("qmp_capabilities"), T.ok()])).of(id).isEmpty)
+        #expect(
+            try StreamLint.run(text: T.lines([T.cmd("query-status"), T.cmd("qmp_capabilities"), T.ok()])).of(id).isEmpty
+        )
     }
 
     @Test func pipelinedAfterCapabilitiesDependsOnItsReply() throws {
-        let good = T.lines([T.greeting, T.cmd("qmp_capabilities", id: "1"), T.cmd("query-status", id: "2"),
-                            T.ok("1"), T.ok("2")])
+        let good = T.lines([
+            T.greeting, T.cmd("qmp_capabilities", id: "1"), T.cmd("query-status", id: "2"),
+            T.ok("1"), T.ok("2"),
+        ])
         #expect(try StreamLint.run(text: good).of(id).isEmpty)
-        let bad = T.lines([T.greeting, T.cmd("qmp_capabilities", #"{"enable": ["bogus"]}"#, id: "1"),
-                           T.cmd("query-status", id: "2"), T.err("GenericError", id: "1"), T.err("CommandNotFound", id: "2")])
+        let bad = T.lines([
+            T.greeting, T.cmd("qmp_capabilities", #"{"enable": ["bogus"]}"#, id: "1"),
+            T.cmd("query-status", id: "2"), T.err("GenericError", id: "1"), T.err("CommandNotFound", id: "2"),
+        ])
         #expect(T.lineNumbers(try StreamLint.run(text: bad), id) == [3])
     }
 
@@ -105,20 +126,25 @@ private enum T {
     let id = "reply-without-command"
 
     @Test func duplicatedReplyIsFlaggedAtTheReply() throws {
-        let text = T.lines([T.cmd("qmp_capabilities", id: "1"), T.ok("1"), T.cmd("stop", id: "2"), T.ok("2"), T.ok("2")])
+        let text = T.lines([
+            T.cmd("qmp_capabilities", id: "1"), T.ok("1"), T.cmd("stop", id: "2"), T.ok("2"), T.ok("2"),
+        ])
         let r = try StreamLint.run(text: text)
         #expect(T.lineNumbers(r, id) == [5])
         #expect((r.of(id).first?["message"] as? String ?? "").contains("\"2\""))
     }
 
     @Test func replyWithAnIdNoWaitingCommandHas() throws {
-        let text = T.lines([T.cmd("qmp_capabilities", id: "1"), T.ok("1"), T.cmd("stop", id: "2"), T.ok("7"), T.ok("2")])
+        let text = T.lines([
+            T.cmd("qmp_capabilities", id: "1"), T.ok("1"), T.cmd("stop", id: "2"), T.ok("7"), T.ok("2"),
+        ])
         #expect(T.lineNumbers(try StreamLint.run(text: text), id) == [4])
     }
 
     @Test func replyOnlyCapturesAndMidSessionStartsAreNotJudged() throws {
         // QEMU's output alone: greeting and replies.
-        #expect(try StreamLint.run(text: T.lines([T.greeting, T.ok(), T.ok(), T.event(1, "STOP"), T.ok()])).of(id).isEmpty)
+        #expect(
+            try StreamLint.run(text: T.lines([T.greeting, T.ok(), T.ok(), T.event(1, "STOP"), T.ok()])).of(id).isEmpty)
         // Starts mid-session: the first replies answer commands before the capture.
         #expect(try StreamLint.run(text: T.lines([T.ok("9"), T.cmd("stop", id: "10"), T.ok("10")])).of(id).isEmpty)
         // Before the session showed a command.
@@ -126,13 +152,16 @@ private enum T {
     }
 
     @Test func idlessErrorAnswersUnreadableInput() throws {
-        let text = T.lines([T.cmd("qmp_capabilities", id: "1"), T.ok("1"), T.cmd("stop", id: "2"),
-                            T.err("GenericError"), T.ok("2")])
+        let text = T.lines([
+            T.cmd("qmp_capabilities", id: "1"), T.ok("1"), T.cmd("stop", id: "2"),
+            T.err("GenericError"), T.ok("2"),
+        ])
         #expect(try StreamLint.run(text: text).of(id).isEmpty)
     }
 
     @Test func eachSessionAndEachMonitorOnItsOwn() throws {
-        let a = "0x7f0a", b = "0x7f0b"
+        let a = "0x7f0a"
+        let b = "0x7f0b"
         let text = T.lines([
             T.send(a, T.cmd("qmp_capabilities", id: "libvirt-1")), T.reply(a, T.ok("libvirt-1")),
             T.send(b, T.cmd("qmp_capabilities", id: "libvirt-1")), T.reply(b, T.ok("libvirt-1")),
@@ -169,25 +198,32 @@ private enum T {
         let echo = try #require(first("Line [{\"return\""))
         let reply = try #require(first("QEMU_MONITOR_RECV_REPLY"))
         let drop: Set<Int> = [echo + 1, reply + 1]
-        let send = try #require(lines.firstIndex { $0.contains("QEMU_MONITOR_SEND_MSG") && $0.contains("\"libvirt-2\"") })
+        let send = try #require(
+            lines.firstIndex { $0.contains("QEMU_MONITOR_SEND_MSG") && $0.contains("\"libvirt-2\"") })
         let r = try StreamLint.run(text: try T.without(path, drop))
         #expect(T.lineNumbers(r, id) == [send + 1])
         #expect(r.of(id).first?["stream"] as? String == "mon=0x7fb650005740")
     }
 
     @Test func lastCommandsWithoutReplyAreNotFlagged() throws {
-        let text = T.lines([T.cmd("qmp_capabilities", id: "1"), T.ok("1"), T.cmd("stop", id: "2"), T.ok("2"),
-                            T.cmd("quit", id: "3"), T.cmd("query-status", id: "4")])
+        let text = T.lines([
+            T.cmd("qmp_capabilities", id: "1"), T.ok("1"), T.cmd("stop", id: "2"), T.ok("2"),
+            T.cmd("quit", id: "3"), T.cmd("query-status", id: "4"),
+        ])
         #expect(try StreamLint.run(text: text).of(id).isEmpty)
     }
 
     @Test func outOfBandRepliesOvertake() throws {
-        let text = T.lines([T.cmd("migrate-recover", #"{"uri": "tcp:localhost:4446"}"#, id: "2"),
-                            #"{"exec-oob": "migrate-pause", "id": "3"}"#, T.ok("3"), T.ok("2")])
+        let text = T.lines([
+            T.cmd("migrate-recover", #"{"uri": "tcp:localhost:4446"}"#, id: "2"),
+            #"{"exec-oob": "migrate-pause", "id": "3"}"#, T.ok("3"), T.ok("2"),
+        ])
         #expect(try StreamLint.run(text: text).findings.filter { ($0["rule"] as? String) == id }.isEmpty)
         // Without the in-band reply at all: still the end of the stream, not flagged.
-        let open = T.lines([T.cmd("migrate-recover", #"{"uri": "tcp:localhost:4446"}"#, id: "2"),
-                            #"{"exec-oob": "migrate-pause", "id": "3"}"#, T.ok("3")])
+        let open = T.lines([
+            T.cmd("migrate-recover", #"{"uri": "tcp:localhost:4446"}"#, id: "2"),
+            #"{"exec-oob": "migrate-pause", "id": "3"}"#, T.ok("3"),
+        ])
         #expect(try StreamLint.run(text: open).of(id).isEmpty)
     }
 
@@ -197,14 +233,18 @@ private enum T {
     }
 
     @Test func commandDroppedExplainsTheMissingReply() throws {
-        let text = T.lines([T.cmd("stop", id: "2"), T.event(1, "COMMAND_DROPPED", #"{"id": "2", "reason": "queue-full"}"#),
-                            T.cmd("cont", id: "3"), T.ok("3")])
+        let text = T.lines([
+            T.cmd("stop", id: "2"), T.event(1, "COMMAND_DROPPED", #"{"id": "2", "reason": "queue-full"}"#),
+            T.cmd("cont", id: "3"), T.ok("3"),
+        ])
         #expect(try StreamLint.run(text: text).of(id).isEmpty)
     }
 
     @Test func aNewSessionForgetsTheOldCommands() throws {
-        let text = T.lines([T.greeting, T.cmd("qmp_capabilities", id: "1"), T.ok("1"), T.cmd("stop", id: "2"),
-                            T.greeting, T.cmd("qmp_capabilities", id: "1"), T.ok("1"), T.cmd("cont", id: "3"), T.ok("3")])
+        let text = T.lines([
+            T.greeting, T.cmd("qmp_capabilities", id: "1"), T.ok("1"), T.cmd("stop", id: "2"),
+            T.greeting, T.cmd("qmp_capabilities", id: "1"), T.ok("1"), T.cmd("cont", id: "3"), T.ok("3"),
+        ])
         #expect(try StreamLint.run(text: text).of(id).isEmpty)
     }
 }
@@ -213,15 +253,19 @@ private enum T {
     let id = "duplicate-command-id"
 
     @Test func reuseWhileWaitingOnlyAndPerStream() throws {
-        let text = T.lines([T.cmd("stop", id: "x"), T.cmd("cont", id: "x"), T.ok("x"), T.ok("x"),
-                            T.cmd("query-status", id: "x"), T.ok("x")])
+        let text = T.lines([
+            T.cmd("stop", id: "x"), T.cmd("cont", id: "x"), T.ok("x"), T.ok("x"),
+            T.cmd("query-status", id: "x"), T.ok("x"),
+        ])
         let r = try StreamLint.run(text: text)
         #expect(T.lineNumbers(r, id) == [2])
         #expect((r.of(id).first?["message"] as? String ?? "").contains("line 1"))
         // Numbers are ids too; other monitors have their own.
         let numbers = T.lines([#"{"execute": "stop", "id": 7}"#, #"{"execute": "cont", "id": 7}"#])
         #expect(T.lineNumbers(try StreamLint.run(text: numbers), id) == [2])
-        let monitors = T.lines([T.send("0xa", T.cmd("stop", id: "libvirt-5")), T.send("0xb", T.cmd("stop", id: "libvirt-5"))])
+        let monitors = T.lines([
+            T.send("0xa", T.cmd("stop", id: "libvirt-5")), T.send("0xb", T.cmd("stop", id: "libvirt-5")),
+        ])
         #expect(try StreamLint.run(text: monitors).of(id).isEmpty)
     }
 }
@@ -243,9 +287,11 @@ private enum T {
     }
 
     @Test func blockJobCommandsNameTheJobByDeviceOrId() throws {
-        let text = T.lines([T.job(1, "j", "running"), T.cmd("block-job-complete", #"{"device": "j"}"#), T.ok(),
-                            T.job(2, "j", "concluded"), T.cmd("block-job-finalize", #"{"id": "j"}"#), T.ok(),
-                            T.cmd("block-job-pause", #"{"device": "j"}"#), T.ok()])
+        let text = T.lines([
+            T.job(1, "j", "running"), T.cmd("block-job-complete", #"{"device": "j"}"#), T.ok(),
+            T.job(2, "j", "concluded"), T.cmd("block-job-finalize", #"{"id": "j"}"#), T.ok(),
+            T.cmd("block-job-pause", #"{"device": "j"}"#), T.ok(),
+        ])
         #expect(T.lineNumbers(try StreamLint.run(text: text), id) == [2, 5, 7])
     }
 
@@ -261,9 +307,11 @@ private enum T {
     }
 
     @Test func repliesAreMatchedById() throws {
-        let text = T.lines([T.job(1, "a", "ready"), T.job(2, "b", "running"),
-                            T.cmd("job-complete", #"{"id": "a"}"#, id: "1"), T.cmd("job-complete", #"{"id": "b"}"#, id: "2"),
-                            T.err("GenericError", id: "2"), T.ok("1")])
+        let text = T.lines([
+            T.job(1, "a", "ready"), T.job(2, "b", "running"),
+            T.cmd("job-complete", #"{"id": "a"}"#, id: "1"), T.cmd("job-complete", #"{"id": "b"}"#, id: "2"),
+            T.err("GenericError", id: "2"), T.ok("1"),
+        ])
         #expect(try StreamLint.run(text: text).of(id).isEmpty)
     }
 
@@ -276,7 +324,12 @@ private enum T {
         // Every status a verb allows is one of the state machine's.
         for s in t.values { #expect(s.isSubset(of: Set(QEMUBehaviour.transitions.keys))) }
         for (name, v) in QEMUBehaviour.jobCommands {
-            #expect(v.member == (name.hasPrefix("job-") || ["block-job-dismiss", "block-job-finalize", "block-job-change"].contains(name) ? "id" : "device"), "\(name)")
+            #expect(
+                v.member
+                    == (name.hasPrefix("job-")
+                        || ["block-job-dismiss", "block-job-finalize", "block-job-change"].contains(name)
+                        ? "id" : "device"),
+                "\(name)")
         }
     }
 }
@@ -284,53 +337,72 @@ private enum T {
 @Suite struct DeviceDelTests {
     @Test func whilePausedNotesWhenTheGuestHadToAct() throws {
         let id = "device-del-while-paused"
-        let resumed = T.lines([T.event(1, "STOP"), T.cmd("device_del", #"{"id": "net1"}"#), T.ok(), T.event(2, "RESUME"),
-                               T.event(3, "DEVICE_DELETED", #"{"device": "net1", "path": "/machine/peripheral/net1"}"#)])
+        let resumed = T.lines([
+            T.event(1, "STOP"), T.cmd("device_del", #"{"id": "net1"}"#), T.ok(), T.event(2, "RESUME"),
+            T.event(3, "DEVICE_DELETED", #"{"device": "net1", "path": "/machine/peripheral/net1"}"#),
+        ])
         let r = try StreamLint.run(text: resumed)
         #expect(T.lineNumbers(r, id) == [2])
         #expect(r.of(id).first?["severity"] as? String == "note")
-        let stayed = T.lines([T.event(1, "STOP"), T.cmd("device_del", #"{"id": "net1"}"#), T.ok(), T.event(2, "RESET", #"{"guest": false, "reason": "host-qmp-system-reset"}"#)])
+        let stayed = T.lines([
+            T.event(1, "STOP"), T.cmd("device_del", #"{"id": "net1"}"#), T.ok(),
+            T.event(2, "RESET", #"{"guest": false, "reason": "host-qmp-system-reset"}"#),
+        ])
         let s = try StreamLint.run(text: stayed)
         #expect(T.lineNumbers(s, id) == [2])
         #expect((s.of(id).first?["message"] as? String ?? "").contains("stayed paused"))
         // Refused, or unplugged at once (USB), or not paused: nothing.
-        let quiet = T.lines([T.event(1, "STOP"), T.cmd("device_del", #"{"id": "x"}"#), T.err("DeviceNotFound"),
-                             T.cmd("device_del", #"{"id": "usb1"}"#), T.ok(),
-                             T.event(2, "DEVICE_DELETED", #"{"device": "usb1", "path": "/machine/peripheral/usb1"}"#),
-                             T.event(3, "RESUME"), T.cmd("device_del", #"{"id": "net2"}"#), T.ok()])
+        let quiet = T.lines([
+            T.event(1, "STOP"), T.cmd("device_del", #"{"id": "x"}"#), T.err("DeviceNotFound"),
+            T.cmd("device_del", #"{"id": "usb1"}"#), T.ok(),
+            T.event(2, "DEVICE_DELETED", #"{"device": "usb1", "path": "/machine/peripheral/usb1"}"#),
+            T.event(3, "RESUME"), T.cmd("device_del", #"{"id": "net2"}"#), T.ok(),
+        ])
         #expect(try StreamLint.run(text: quiet).of(id).isEmpty)
     }
 
     @Test func repeatedBeforeTheOutcome() throws {
         let id = "device-del-repeated"
-        let text = T.lines([T.cmd("device_del", #"{"id": "net1"}"#), T.ok(), T.cmd("device_del", #"{"id": "net1"}"#),
-                            T.err("GenericError")])
+        let text = T.lines([
+            T.cmd("device_del", #"{"id": "net1"}"#), T.ok(), T.cmd("device_del", #"{"id": "net1"}"#),
+            T.err("GenericError"),
+        ])
         let r = try StreamLint.run(text: text)
         #expect(T.lineNumbers(r, id) == [3])
         #expect((r.of(id).first?["message"] as? String ?? "").contains("line 1"))
         // Pipelined: judged when the first reply comes.
-        let piped = T.lines([T.cmd("device_del", #"{"id": "n"}"#, id: "1"), T.cmd("device_del", #"{"id": "n"}"#, id: "2"),
-                             T.ok("1"), T.ok("2")])
+        let piped = T.lines([
+            T.cmd("device_del", #"{"id": "n"}"#, id: "1"), T.cmd("device_del", #"{"id": "n"}"#, id: "2"),
+            T.ok("1"), T.ok("2"),
+        ])
         #expect(T.lineNumbers(try StreamLint.run(text: piped), id) == [2])
-        let refusedFirst = T.lines([T.cmd("device_del", #"{"id": "n"}"#, id: "1"), T.cmd("device_del", #"{"id": "n"}"#, id: "2"),
-                                    T.err("GenericError", id: "1"), T.ok("2")])
+        let refusedFirst = T.lines([
+            T.cmd("device_del", #"{"id": "n"}"#, id: "1"), T.cmd("device_del", #"{"id": "n"}"#, id: "2"),
+            T.err("GenericError", id: "1"), T.ok("2"),
+        ])
         #expect(try StreamLint.run(text: refusedFirst).of(id).isEmpty)
         // A device_add that QEMU accepts with the id proves the old device gone.
-        let readded = T.lines([T.cmd("device_del", #"{"id": "n"}"#), T.ok(), T.cmd("device_add", #"{"driver": "usb-tablet", "id": "n"}"#),
-                               T.ok(), T.cmd("device_del", #"{"id": "n"}"#), T.ok()])
+        let readded = T.lines([
+            T.cmd("device_del", #"{"id": "n"}"#), T.ok(), T.cmd("device_add", #"{"driver": "usb-tablet", "id": "n"}"#),
+            T.ok(), T.cmd("device_del", #"{"id": "n"}"#), T.ok(),
+        ])
         #expect(try StreamLint.run(text: readded).of(id).isEmpty)
         // Confirmed by its QOM path.
-        let byPath = T.lines([T.cmd("device_del", #"{"id": "/machine/peripheral/n"}"#), T.ok(),
-                              T.event(1, "DEVICE_DELETED", #"{"path": "/machine/peripheral/n"}"#),
-                              T.cmd("device_del", #"{"id": "/machine/peripheral/n"}"#), T.err("DeviceNotFound")])
+        let byPath = T.lines([
+            T.cmd("device_del", #"{"id": "/machine/peripheral/n"}"#), T.ok(),
+            T.event(1, "DEVICE_DELETED", #"{"path": "/machine/peripheral/n"}"#),
+            T.cmd("device_del", #"{"id": "/machine/peripheral/n"}"#), T.err("DeviceNotFound"),
+        ])
         #expect(try StreamLint.run(text: byPath).of(id).isEmpty)
     }
 }
 
 /// The stream rules about commands stay quiet on the real transcripts (QEMU 7.2, libvirt 9.0).
 @Suite struct CommandRulesOnRealTranscriptsTests {
-    static let ids = ["command-before-capabilities", "reply-without-command", "unanswered-command",
-                      "duplicate-command-id", "job-verb-state", "device-del-while-paused", "device-del-repeated"]
+    static let ids = [
+        "command-before-capabilities", "reply-without-command", "unanswered-command",
+        "duplicate-command-id", "job-verb-state", "device-del-while-paused", "device-del-repeated",
+    ]
 
     @Test func severitiesAndCatalogue() {
         let expected: [String: Severity] = [
@@ -346,7 +418,9 @@ private enum T {
 
     @Test func realFixturesAreClean() throws {
         let r = try StreamLint.run([TestPaths.fixture("real")])
-        for id in Self.ids { #expect(r.of(id).isEmpty, "\(id): \(r.of(id).map { "\($0["file"] ?? ""):\($0["line"] ?? "")" })") }
+        for id in Self.ids {
+            #expect(r.of(id).isEmpty, "\(id): \(r.of(id).map { "\($0["file"] ?? ""):\($0["line"] ?? "")" })")
+        }
     }
 
     /// Commands, replies, sessions, monitors, jobs and unplugs across many split points: the
@@ -361,20 +435,30 @@ private enum T {
             switch rng.next() % 9 {
             case 0:
                 ids[m] = 1
-                out += T.send(mon, T.cmd("qmp_capabilities", id: "libvirt-1")) + "\n" + T.reply(mon, T.ok("libvirt-1")) + "\n"
+                out +=
+                    T.send(mon, T.cmd("qmp_capabilities", id: "libvirt-1")) + "\n" + T.reply(mon, T.ok("libvirt-1"))
+                    + "\n"
             case 1, 2:
                 if rng.next() % 8 != 0 { ids[m] += 1 }
                 out += T.send(mon, T.cmd("query-status", id: "libvirt-\(ids[m])")) + "\n"
                 if rng.next() % 5 != 0 { out += T.reply(mon, T.ok("libvirt-\(ids[m])")) + "\n" }
             case 3:
                 ids[m] += 1
-                out += T.send(mon, T.cmd("device_del", #"{"id": "dev\#(rng.next() % 3)"}"#, id: "libvirt-\(ids[m])")) + "\n"
-                out += T.reply(mon, rng.next() % 4 == 0 ? T.err("GenericError", id: "libvirt-\(ids[m])") : T.ok("libvirt-\(ids[m])")) + "\n"
+                out +=
+                    T.send(mon, T.cmd("device_del", #"{"id": "dev\#(rng.next() % 3)"}"#, id: "libvirt-\(ids[m])"))
+                    + "\n"
+                out +=
+                    T.reply(
+                        mon,
+                        rng.next() % 4 == 0 ? T.err("GenericError", id: "libvirt-\(ids[m])") : T.ok("libvirt-\(ids[m])")
+                    ) + "\n"
             case 4:
                 out += T.reply(mon, T.ok("libvirt-\(rng.next() % 40)")) + "\n"
             case 5:
                 let s = ["created", "running", "ready", "pending", "concluded"][Int(rng.next() % 5)]
-                out += "2025-06-02 08:14:00.000+0000: 1: info : qemuMonitorJSONIOProcessLine:235 : QEMU_MONITOR_RECV_EVENT: mon=\(mon) event=" + T.job(i, "job\(rng.next() % 2)", s) + "\n"
+                out +=
+                    "2025-06-02 08:14:00.000+0000: 1: info : qemuMonitorJSONIOProcessLine:235 : QEMU_MONITOR_RECV_EVENT: mon=\(mon) event="
+                    + T.job(i, "job\(rng.next() % 2)", s) + "\n"
             case 6:
                 ids[m] += 1
                 let verb = ["job-complete", "job-dismiss", "job-finalize", "job-cancel"][Int(rng.next() % 4)]
@@ -382,7 +466,9 @@ private enum T {
                 out += T.reply(mon, T.ok("libvirt-\(ids[m])")) + "\n"
             case 7:
                 let e = rng.next() % 2 == 0 ? "STOP" : "RESUME"
-                out += "2025-06-02 08:14:00.000+0000: 1: info : qemuMonitorJSONIOProcessLine:235 : QEMU_MONITOR_RECV_EVENT: mon=\(mon) event=" + T.event(i, e) + "\n"
+                out +=
+                    "2025-06-02 08:14:00.000+0000: 1: info : qemuMonitorJSONIOProcessLine:235 : QEMU_MONITOR_RECV_EVENT: mon=\(mon) event="
+                    + T.event(i, e) + "\n"
             default:
                 out += "2025-06-02 08:14:00.000+0000: 1: debug : virObjectRef:400 : OBJECT_REF: obj=0x55 noise \(i)\n"
             }
@@ -414,12 +500,14 @@ private enum T {
         var offset = 0
         for (i, m) in messages.enumerated() {
             let length = "\(m.kind) \(m.name)".utf8.count
-            source.reset(buffer: UnsafeRawBufferPointer(buffer), start: offset, end: offset + length, line: i + 1,
-                         event: nil, invalid: false)
+            source.reset(
+                buffer: UnsafeRawBufferPointer(buffer), start: offset, end: offset + length, line: i + 1,
+                event: nil, invalid: false)
             offset += length + 1
-            let message = StreamMessage(kind: m.kind, name: m.name, stream: .transcript, time: nil, members: [:],
-                                        id: m.id, recordTime: m.time.map { EventTime(seconds: $0, microseconds: 0) },
-                                        source: source)
+            let message = StreamMessage(
+                kind: m.kind, name: m.name, stream: .transcript, time: nil, members: [:],
+                id: m.id, recordTime: m.time.map { EventTime(seconds: $0, microseconds: 0) },
+                source: source)
             rule.observe(message, &out)
         }
         rule.end(&out)
@@ -440,9 +528,12 @@ private enum T {
     }
 
     @Test func logsWithoutRecordTimesAreNotJudged() {
-        #expect(Self.run([(.command, "query-block", nil, nil), (.event, "STOP", nil, nil), (.reply, "", nil, nil)]).isEmpty)
+        #expect(
+            Self.run([(.command, "query-block", nil, nil), (.event, "STOP", nil, nil), (.reply, "", nil, nil)]).isEmpty)
         #expect(SlowCommandRule.description.severity == .note)
-        #expect(!RuleRegistry.all.contains { $0.description.id == "slow-command" }, "registered once recordTime is filled in")
+        #expect(
+            !RuleRegistry.all.contains { $0.description.id == "slow-command" },
+            "registered once recordTime is filled in")
     }
 }
 
@@ -462,9 +553,11 @@ private enum T {
 
     /// One limiter per event name (and key): other throttled events in between do not count.
     @Test func limitersAreSeparatePerEvent() throws {
-        let text = T.lines([T.event(100, "WATCHDOG", #"{"action": "reset"}"#),
-                            T.event(200, "RTC_CHANGE", #"{"offset": 1, "qom-path": "/machine/unattached/device[8]"}"#),
-                            T.event(300, "RTC_CHANGE", #"{"offset": 1, "qom-path": "/machine/unattached/device[8]"}"#)])
+        let text = T.lines([
+            T.event(100, "WATCHDOG", #"{"action": "reset"}"#),
+            T.event(200, "RTC_CHANGE", #"{"offset": 1, "qom-path": "/machine/unattached/device[8]"}"#),
+            T.event(300, "RTC_CHANGE", #"{"offset": 1, "qom-path": "/machine/unattached/device[8]"}"#),
+        ])
         #expect(try StreamLint.run(text: text).of("rate-limit").isEmpty)
     }
 }
@@ -479,11 +572,15 @@ private enum T {
     @Test(.disabled("reducer: held Line echoes are counted at a chunk's end, in the input's own stream"))
     func replyEchoSplitFromItsRecord() throws {
         let mon = "0x7f0c"
-        var text = T.lines([T.send(mon, T.cmd("qmp_capabilities", id: "libvirt-1")), T.reply(mon, T.ok("libvirt-1")),
-                            T.send(mon, T.cmd("query-status", id: "libvirt-2")), T.line(T.ok("libvirt-2"))])
+        var text = T.lines([
+            T.send(mon, T.cmd("qmp_capabilities", id: "libvirt-1")), T.reply(mon, T.ok("libvirt-1")),
+            T.send(mon, T.cmd("query-status", id: "libvirt-2")), T.line(T.ok("libvirt-2")),
+        ])
         let split = text.utf8.count
-        text += T.lines([T.reply(mon, T.ok("libvirt-2")), T.send(mon, T.cmd("stop", id: "libvirt-3")),
-                         T.line(T.ok("libvirt-3")), T.reply(mon, T.ok("libvirt-3"))])
+        text += T.lines([
+            T.reply(mon, T.ok("libvirt-2")), T.send(mon, T.cmd("stop", id: "libvirt-3")),
+            T.line(T.ok("libvirt-3")), T.reply(mon, T.ok("libvirt-3")),
+        ])
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qmp-lint-chunk-reply-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -504,7 +601,9 @@ private enum T {
         func recv(_ e: String) -> String {
             "2025-06-02 08:14:00.004+0000: 2: info : qemuMonitorJSONIOProcessLine:235 : QEMU_MONITOR_RECV_EVENT: mon=\(mon) event=\(e)"
         }
-        let resume = T.event(1, "RESUME"), stop = T.event(2, "STOP"), again = T.event(3, "RESUME")
+        let resume = T.event(1, "RESUME")
+        let stop = T.event(2, "STOP")
+        let again = T.event(3, "RESUME")
         var text = T.lines([T.line(resume), recv(resume), T.line(stop)])
         let split = text.utf8.count
         text += T.lines([recv(stop), T.line(again), recv(again)])

@@ -21,7 +21,8 @@ public struct DeviceDelRepeatedRule: StreamRule {
         ])
 
     public static let interest = StreamInterest(
-        kinds: [.event, .command, .reply], names: Set(["device_del", "device_add"]).union(QEMUBehaviour.unplugOutcomes),
+        kinds: [.event, .command, .reply],
+        names: Set(["device_del", "device_add"]).union(QEMUBehaviour.unplugOutcomes),
         members: ["id", "device", "path"])
 
     /// A device_del or device_add waiting for its reply.
@@ -61,7 +62,9 @@ public struct DeviceDelRepeatedRule: StreamRule {
             if var first = requests[device] {
                 switch first.accepted {
                 case true?: repeated(device, m.site, first: first.line, &out)
-                case nil: first.repeats.append(m.site); requests[device] = first
+                case nil:
+                    first.repeats.append(m.site)
+                    requests[device] = first
                 case false?: break
                 }
                 if !m.carriesReply { wait(Sent(name: m.name, device: device, id: m.id, line: m.line)) }

@@ -22,7 +22,8 @@ public struct DeviceDelWhilePausedRule: StreamRule {
 
     public static let interest = StreamInterest(
         kinds: [.event, .command, .reply],
-        names: Set(["device_del", "STOP", "RESUME"]).union(QEMUBehaviour.unplugOutcomes), members: ["id", "device", "path"])
+        names: Set(["device_del", "STOP", "RESUME"]).union(QEMUBehaviour.unplugOutcomes),
+        members: ["id", "device", "path"])
 
     struct Request {
         var device: String

@@ -53,7 +53,8 @@ public struct JobVerbStateRule: StreamRule {
             for i in pending.indices where pending[i].job == id { pending[i].statuses.append(status) }
         case .command:
             guard let (verb, member) = QEMUBehaviour.jobCommands[m.name], let job = m.members[member],
-                  let status = jobs[job] else { return }
+                let status = jobs[job]
+            else { return }
             let p = Pending(name: m.name, id: m.id, job: job, verb: verb, statuses: [status], site: m.site)
             if m.carriesReply {
                 if !m.isError { judge(p, &out) }
@@ -80,7 +81,8 @@ public struct JobVerbStateRule: StreamRule {
     private func judge(_ p: Pending, _ out: inout StreamFindings) {
         guard let allowed = QEMUBehaviour.jobVerbStatuses[p.verb], !p.statuses.contains(where: allowed.contains)
         else { return }
-        let seen = p.statuses.count == 1
+        let seen =
+            p.statuses.count == 1
             ? "its status was \"\(p.statuses[0])\""
             : "its statuses were " + p.statuses.map { "\"\($0)\"" }.joined(separator: ", ")
         let need = allowed.sorted { Self.order($0) < Self.order($1) }.map { "\"\($0)\"" }.joined(separator: ", ")
@@ -92,7 +94,9 @@ public struct JobVerbStateRule: StreamRule {
 
     /// Statuses in the order of QEMU's JobStatus enum, for messages.
     static func order(_ status: String) -> Int {
-        ["undefined", "created", "running", "paused", "ready", "standby", "waiting", "pending", "aborting",
-         "concluded", "null"].firstIndex(of: status) ?? 99
+        [
+            "undefined", "created", "running", "paused", "ready", "standby", "waiting", "pending", "aborting",
+            "concluded", "null",
+        ].firstIndex(of: status) ?? 99
     }
 }

@@ -46,7 +46,8 @@ public struct SlowCommandRule: StreamRule {
             commands.send(m, m.recordTime.map { Sent(time: $0, site: m.site) })
         case .reply:
             guard case .command(let e) = commands.answer(m), let sent = e.info, let t = m.recordTime,
-                  Self.longer(from: sent.time, to: t) else { return }
+                Self.longer(from: sent.time, to: t)
+            else { return }
             out.report(
                 "\(e.name)\(e.idText) took \(EventTime.seconds(t, sent.time)) to answer (reply at line \(m.line)); "
                     + "QEMU's monitor waited meanwhile",

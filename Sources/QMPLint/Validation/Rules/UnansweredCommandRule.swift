@@ -54,8 +54,10 @@ public struct UnansweredCommandRule: StreamRule {
 
     /// A command of the session was answered: those of its band sent before it and still waiting
     /// lost their reply.
-    private mutating func lost(before order: Int, outOfBand: Bool, answeredAt m: StreamMessage,
-                               _ out: inout StreamFindings) {
+    private mutating func lost(
+        before order: Int, outOfBand: Bool, answeredAt m: StreamMessage,
+        _ out: inout StreamFindings
+    ) {
         let gone = commands.remove { $0.order < order && $0.outOfBand == outOfBand }
         guard !dropped, !gone.isEmpty else { return }
         let line = m.line
