@@ -20,17 +20,22 @@ public struct StreamMessage {
     public var id: String?
     /// A command sent with `exec-oob`.
     public var outOfBand: Bool
+    /// When the log recorded the message (a libvirt debug record's or `virsh --timestamp`'s
+    /// time), nil when the log gives none. Not set by the reducer yet (see `SlowCommandRule`).
+    public var recordTime: EventTime?
 
     /// Where a finding about this message points (made only when asked).
     public var site: StreamSite { source.site() }
+    /// The line the message starts on (cheap: no site is made).
+    public var line: Int { source.line }
     let source: SiteSource
 
     init(kind: MessageKind, name: String, stream: StreamKey, time: EventTime?, members: [String: String],
          answers: String? = nil, isError: Bool = false, errorClass: String? = nil, id: String? = nil,
-         outOfBand: Bool = false, source: SiteSource) {
+         outOfBand: Bool = false, recordTime: EventTime? = nil, source: SiteSource) {
         self.kind = kind; self.name = name; self.stream = stream; self.time = time; self.members = members
         self.answers = answers; self.isError = isError; self.errorClass = errorClass; self.id = id
-        self.outOfBand = outOfBand; self.source = source
+        self.outOfBand = outOfBand; self.recordTime = recordTime; self.source = source
     }
 }
 

@@ -37,6 +37,13 @@ public enum RuleRegistry {
         RateLimitRule.self,
         RunStateRule.self,
         UnplugUnconfirmedRule.self,
+        CommandBeforeCapabilitiesRule.self,
+        ReplyWithoutCommandRule.self,
+        UnansweredCommandRule.self,
+        DuplicateCommandIdRule.self,
+        JobVerbStateRule.self,
+        DeviceDelWhilePausedRule.self,
+        DeviceDelRepeatedRule.self,
         UnparsedEventTextRule.self,
     ]
 

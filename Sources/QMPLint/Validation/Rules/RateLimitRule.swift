@@ -4,12 +4,16 @@ public struct RateLimitRule: StreamRule {
         id: "rate-limit",
         severity: .warning,
         description: "A rate-limited event comes more often than QEMU sends it (one per second per key).",
-        rationale: "QEMU throttles guest-triggerable events to one per second: RTC_CHANGE, WATCHDOG, "
-            + "BALLOON_CHANGE, QUORUM_FAILURE, HV_BALLOON_STATUS_REPORT per event, QUORUM_REPORT_BAD per "
-            + "node-name, VSERPORT_CHANGE per id, MEMORY_DEVICE_SIZE_CHANGE per qom-path, and since 9.2 (when its "
-            + "`qom-path` became required) BLOCK_IO_ERROR per qom-path. A held-back event "
-            + "keeps the time it was created, so two in a row may be less than a second apart, but three within "
-            + "one second cannot come from one QEMU monitor.",
+        rationale: "QEMU throttles guest-triggerable events to one per second per limiter (monitor.c's "
+            + "monitor_qapi_event_conf): RTC_CHANGE, WATCHDOG, BALLOON_CHANGE and QUORUM_FAILURE one limiter per "
+            + "event; QUORUM_REPORT_BAD one per node-name (per event in 2.1-2.4); VSERPORT_CHANGE one per id "
+            + "(since 2.5, per event before); MEMORY_DEVICE_SIZE_CHANGE (5.1) one per qom-path (since 6.2, per "
+            + "event before); HV_BALLOON_STATUS_REPORT (8.2) one per event; BLOCK_IO_ERROR one per qom-path since "
+            + "9.2, which added that member, and not at all before (so only one naming a qom-path is judged). "
+            + "Limiters are keyed by the finest key any release uses, so no release is judged stricter than its "
+            + "QEMU; one limiter never delays another. A held-back event keeps the time it was created, so two "
+            + "in a row may be less than a second apart, but three within one second cannot come from one QEMU "
+            + "monitor.",
         triggering: [
             #"{"timestamp": {"seconds": 1700000000, "microseconds": 100}, "event": "BALLOON_CHANGE", "data": {"actual": 1073741824}} {"timestamp": {"seconds": 1700000000, "microseconds": 200}, "event": "BALLOON_CHANGE", "data": {"actual": 1073741824}} ↓{"timestamp": {"seconds": 1700000000, "microseconds": 300}, "event": "BALLOON_CHANGE", "data": {"actual": 1073741824}}"#,
         ],
