@@ -46,6 +46,8 @@ struct MessageRecord {
     var identityText = true
     /// For a reply: the command its return value was checked against (nil: none).
     var checkedAgainst: String?
+    /// When its log record was written (libvirt's record time), for stream rules about latency.
+    var recordTime: EventTime?
     /// The built-in releases that describe it, when probed (`ReleaseProbe`, version inference).
     var accepts = ReleaseMask.none
     var probed = false
@@ -178,6 +180,9 @@ final class ChunkReader: MessageSink {
             if m.kind == .command && !m.carriesReply { pending[r.key, default: []].append((r.name, r.id)) }
         }
         r.interest = interestOf(r.kind, r.name)
+        if m.dialect == .libvirtMonitor || m.dialect == .virshEvent, start < buffer.count {
+            r.recordTime = RecordTime.read(buffer, lineStart: ByteScan.lineStart(buffer, start))
+        }
         if let probe = config.probe, m.kind != .greeting {
             r.accepts = probe.mask(m, tape: tape, answering: m.kind == .reply ? r.checkedAgainst : nil, memo: probeMemo)
             r.probed = true
@@ -413,5 +418,39 @@ extension ReportFinding {
             file: file, line: line, column: at - x.lineStart + 1, eventLine: eventLine, event: event, rule: f.rule,
             severity: f.severity, message: f.message, pointer: f.pointer, eventHash: hash, sourceLine: x.text,
             sourceLineStart: x.start, sourceLineTruncated: x.truncated)
+    }
+}
+
+/// The time a log record was written, from its line's head: libvirt's debug log and virsh
+/// `--timestamp` start records with `YYYY-MM-DD HH:MM:SS.mmm+HHMM`.
+enum RecordTime {
+    static func read(_ b: UnsafeRawBufferPointer, lineStart s: Int) -> EventTime? {
+        // 2025-06-02 08:14:00.002+0000
+        guard s + 28 <= b.count, b[s + 4] == 0x2D, b[s + 7] == 0x2D, b[s + 10] == 0x20, b[s + 13] == 0x3A,
+              b[s + 16] == 0x3A, b[s + 19] == 0x2E, b[s + 23] == 0x2B || b[s + 23] == 0x2D else { return nil }
+        func number(_ from: Int, _ n: Int) -> Int64? {
+            var v: Int64 = 0
+            for i in from..<(from + n) {
+                let d = b[i] &- 0x30
+                guard d < 10 else { return nil }
+                v = v * 10 + Int64(d)
+            }
+            return v
+        }
+        guard let year = number(s, 4), let month = number(s + 5, 2), let day = number(s + 8, 2),
+              let hour = number(s + 11, 2), let minute = number(s + 14, 2), let second = number(s + 17, 2),
+              let milli = number(s + 20, 3), let zh = number(s + 24, 2), let zm = number(s + 26, 2),
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
+        // Days from 1970-01-01 to the civil date (Howard Hinnant's algorithm).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        let offset = (zh * 3600 + zm * 60) * (b[s + 23] == 0x2B ? 1 : -1)
+        return EventTime(seconds: days * 86_400 + hour * 3600 + minute * 60 + second - offset, microseconds: milli * 1000)
     }
 }

@@ -357,7 +357,8 @@ final class FileReducer {
         if mask != 0 {
             let m = StreamMessage(kind: r.kind, name: r.name, stream: key, time: r.time, members: r.members,
                                   answers: answers ?? (r.carriesReply ? r.name : nil), isError: r.isError,
-                                  errorClass: r.errorClass, id: r.id, outOfBand: r.outOfBand, source: site)
+                                  errorClass: r.errorClass, id: r.id, outOfBand: r.outOfBand, recordTime: r.recordTime,
+                                  source: site)
             var out = StreamFindings()
             while mask != 0 {
                 let i = mask.trailingZeroBitCount

@@ -171,12 +171,17 @@ public enum SARIFReporter: DocumentReporter {
     static func helpText(_ rule: RuleDescription) -> String {
         var parts: [String] = [rule.rationale.isEmpty ? rule.description : rule.rationale]
         if !rule.triggering.isEmpty {
-            parts.append("Flagged:\n" + rule.triggering.map { "    " + $0 }.joined(separator: "\n"))
+            parts.append("Flagged:\n" + rule.triggering.map(indented).joined(separator: "\n"))
         }
         if !rule.nonTriggering.isEmpty {
-            parts.append("Not flagged:\n" + rule.nonTriggering.map { "    " + $0 }.joined(separator: "\n"))
+            parts.append("Not flagged:\n" + rule.nonTriggering.map(indented).joined(separator: "\n"))
         }
         return parts.joined(separator: "\n\n")
+    }
+
+    /// An example, every line indented (some hold several log records).
+    private static func indented(_ example: String) -> String {
+        example.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
     }
 
     /// `missing-member` -> `MissingMember`.

@@ -44,6 +44,7 @@ public enum RuleRegistry {
         JobVerbStateRule.self,
         DeviceDelWhilePausedRule.self,
         DeviceDelRepeatedRule.self,
+        SlowCommandRule.self,
         UnparsedEventTextRule.self,
     ]
 

@@ -33,7 +33,7 @@ import Testing
         for r in RuleCatalog.all {
             #expect(!r.description.isEmpty && !r.rationale.isEmpty, "\(r.id)")
             #expect(!r.triggering.isEmpty && !r.nonTriggering.isEmpty, "\(r.id)")
-            for e in r.triggering + r.nonTriggering { #expect(!e.contains("\n"), "\(r.id): one line each") }
+            for e in r.triggering + r.nonTriggering { #expect(!e.hasSuffix("\n") && !e.hasPrefix("\n"), "\(r.id): \(e)") }
             for e in r.triggering { #expect(e.contains("↓"), "\(r.id): a triggering example marks its findings: \(e)") }
             for e in r.nonTriggering { #expect(!e.contains("↓"), "\(r.id): \(e)") }
         }
@@ -71,14 +71,26 @@ import Testing
         }
     }
 
-    /// An example without its marks, and the byte offsets the marks stood before.
-    static func unmarked(_ example: String) -> (text: String, marks: [Int]) {
+    /// An example without its marks, and where the marks stood: (line, byte column), both 1-based.
+    static func unmarked(_ example: String) -> (text: String, marks: [Mark]) {
         var text: [UInt8] = []
-        var marks: [Int] = []
+        var marks: [Mark] = []
+        var line = 1, lineStart = 0
         for ch in example {
-            if ch == "↓" { marks.append(text.count) } else { text += Array(String(ch).utf8) }
+            if ch == "↓" {
+                marks.append(Mark(line: line, column: text.count - lineStart + 1))
+            } else {
+                text += Array(String(ch).utf8)
+                if ch == "\n" { line += 1; lineStart = text.count }
+            }
         }
         return (String(decoding: text, as: UTF8.self), marks)
+    }
+
+    struct Mark: Comparable, CustomStringConvertible {
+        var line: Int, column: Int
+        static func < (a: Mark, b: Mark) -> Bool { (a.line, a.column) < (b.line, b.column) }
+        var description: String { "\(line):\(column)" }
     }
 
     static func findings(_ text: String, schema: Schema?) -> [ReportFinding] {
@@ -93,7 +105,7 @@ import Testing
         for example in rule.triggering {
             let (text, marks) = Self.unmarked(example)
             let found = Self.findings(text, schema: Self.schema(for: id)).filter { $0.rule == id }
-            let at = found.map { $0.column - 1 }.sorted()
+            let at = found.map { Mark(line: $0.line, column: $0.column) }.sorted()
             if ProcessInfo.processInfo.environment["QMPLINT_PRINT_MARKS"] == "1" {
                 print("MARKS \(id) \(at) \(text)")
             }

@@ -1,8 +1,6 @@
 /// Notes a command that QEMU answered late, or not at all while the log went on, where the log
 /// records when it wrote each message (libvirt's debug log).
 ///
-/// Not in `RuleRegistry.all` yet: it reads `StreamMessage.recordTime`, which the reducer does not
-/// fill in yet; registering it is one line once it does.
 public struct SlowCommandRule: StreamRule {
     /// How long a reply may take before it is noted.
     public static let threshold = EventTime(seconds: 10, microseconds: 0)
@@ -18,12 +16,12 @@ public struct SlowCommandRule: StreamRule {
             + "unanswered when the session's last message came more than 10 s later, by the times the log "
             + "records (a libvirt debug record's time: QEMU_MONITOR_SEND_MSG when the command was queued, "
             + "QEMU_MONITOR_RECV_REPLY when its reply was read). Logs without record times are not judged. A "
-            + "note: slow is not wrong.",
+            + "note, as slow is not wrong.",
         triggering: [
-            #"2025-06-02 08:14:00.002+0000: 1: info : qemuMonitorSend:981 : QEMU_MONITOR_SEND_MSG: mon=0x55 msg=↓{"execute":"query-block","id":"libvirt-9"} 2025-06-02 08:14:31.205+0000: 1: info : qemuMonitorJSONIOProcessLine:235 : QEMU_MONITOR_RECV_REPLY: mon=0x55 reply={"return": [], "id": "libvirt-9"}"#,
+            #"2025-06-02 08:14:00.002+0000: 1: info : qemuMonitorSend:981 : QEMU_MONITOR_SEND_MSG: mon=0x55 msg=↓{"execute":"query-block","id":"libvirt-9"}\#n2025-06-02 08:14:31.205+0000: 1: info : qemuMonitorJSONIOProcessLine:235 : QEMU_MONITOR_RECV_REPLY: mon=0x55 reply={"return": [], "id": "libvirt-9"}"#,
         ],
         nonTriggering: [
-            #"2025-06-02 08:14:00.002+0000: 1: info : qemuMonitorSend:981 : QEMU_MONITOR_SEND_MSG: mon=0x55 msg={"execute":"query-block","id":"libvirt-9"} 2025-06-02 08:14:00.205+0000: 1: info : qemuMonitorJSONIOProcessLine:235 : QEMU_MONITOR_RECV_REPLY: mon=0x55 reply={"return": [], "id": "libvirt-9"}"#,
+            #"2025-06-02 08:14:00.002+0000: 1: info : qemuMonitorSend:981 : QEMU_MONITOR_SEND_MSG: mon=0x55 msg={"execute":"query-block","id":"libvirt-9"}\#n2025-06-02 08:14:00.205+0000: 1: info : qemuMonitorJSONIOProcessLine:235 : QEMU_MONITOR_RECV_REPLY: mon=0x55 reply={"return": [], "id": "libvirt-9"}"#,
         ])
 
     public static let interest = StreamInterest(kinds: [.event, .command, .reply])
