@@ -3,6 +3,7 @@
 commands, in alternation.
 
     python3 Benchmarks/bench.py [--sizes 10,100,1000] [--runs 3] [--line-mb 16] [--shared ../shared]
+                                [--exe PATH]
 
 Builds the release binary (its time is printed apart), generates corpora with
 ../shared/bench/gen_corpus.py into /tmp/qmp-bench (kept between runs), checks qmp-lint's JSON
@@ -122,15 +123,16 @@ def main():
     ap.add_argument("--shared", default=os.path.join(os.path.dirname(ROOT), "shared"))
     ap.add_argument("--out", default="/tmp/qmp-bench")
     ap.add_argument("--no-build", action="store_true")
+    ap.add_argument("--exe", help="benchmark this qmp-lint binary (no build), e.g. to compare two builds")
     a = ap.parse_args()
     bench = os.path.join(a.shared, "bench")
     os.makedirs(a.out, exist_ok=True)
-    if not a.no_build:
+    if not a.no_build and not a.exe:
         t0 = time.perf_counter()
         sh("cd %s && swift build -c release 2>&1 | tail -1" % ROOT)
         print("(release build: %.0f s, not counted below)" % (time.perf_counter() - t0))
     start = time.perf_counter()
-    exe = os.path.join(ROOT, ".build", "release", "qmp-lint")
+    exe = os.path.abspath(a.exe) if a.exe else os.path.join(ROOT, ".build", "release", "qmp-lint")
     print("machine: nproc=%s, %s" % (os.cpu_count(), subprocess.run("uname -srm", shell=True, capture_output=True, text=True).stdout.strip()))
     sizes = [float(s) for s in a.sizes.split(",") if s]
     results = {}
