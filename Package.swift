@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
     name: "qmp-lint",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "qmp-lint", targets: ["qmp-lint"]),
         .library(name: "QMPLint", targets: ["QMPLint"]),
@@ -22,8 +21,7 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "QMPLint",
-            dependencies: ["CPCRE2", "CZlib", .product(name: "Yams", package: "Yams")],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+            dependencies: ["CPCRE2", "CZlib", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "qmp-lint",
             dependencies: [

@@ -26,17 +26,21 @@ shared="$root/../shared/corpus"
 seeds=()
 add() { [ -d "$1" ] && seeds+=("$1"); }
 maxlen=65536
+# Log-shape targets get the dictionary of QMP and log-record tokens (Fuzz/qmp.dict).
+dict=()
 case "$target" in
   json)
     add "$shared/json-test-suite/test_parsing"; add Fixtures/json; maxlen=16384 ;;
   extract)
-    add "$shared/transcripts"; add Fixtures/examples; add Fixtures/cli; add Fixtures/hostile/seeds ;;
+    add "$shared/transcripts"; add Fixtures/examples; add Fixtures/cli; add Fixtures/hostile/seeds
+    dict=(-dict=Fuzz/qmp.dict) ;;
   qapi)
     add "$shared/qapi"; add "$shared/schemas" ;;
   textdoc)
     add "$shared/docs" ;;
   gzip)
-    add Fixtures/examples; add Fixtures/cli; add Fixtures/hostile/seeds ;;
+    add Fixtures/examples; add Fixtures/cli; add Fixtures/hostile/seeds
+    dict=(-dict=Fuzz/qmp.dict) ;;
 esac
 # libFuzzer reads seed directories one level deep: flatten nested corpora into one folder.
 flat="Fuzz/.corpus/$target-seeds"
@@ -55,7 +59,7 @@ if [ -d "$crashes" ] && [ -n "$(ls -A "$crashes")" ]; then
   "$bin" -runs=0 "$crashes"/* >/dev/null 2>"$art/replay.log" || { cat "$art/replay.log" | tail -40; echo "a recorded crash input still fails"; exit 1; }
 fi
 "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="$maxlen" \
-  -print_final_stats=1 -artifact_prefix="$art/" "$@" "$corpus" "$flat" 2>"$art/fuzz.log"
+  -print_final_stats=1 -artifact_prefix="$art/" "${dict[@]}" "$@" "$corpus" "$flat" 2>"$art/fuzz.log"
 rc=$?
 grep -E '^(stat::|Done|#[0-9]+ *DONE)' "$art/fuzz.log" | tail -8
 found=0

@@ -4,8 +4,6 @@ import QMPLint
 
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// The process's standard streams and terminal: the only place that writes to file descriptors

@@ -15,7 +15,8 @@ public protocol Dialect: Sendable {
     static func read(_ reader: inout UnitReader) -> Bool
 }
 
-/// The identifier of a dialect (also counted per file in the JSON report).
+/// The identifier of a dialect (messages found are counted per dialect and input:
+/// `FileResult.dialects`).
 public enum DialectID: String, Sendable, CaseIterable, Comparable {
     case jsonLogRecord = "json-log-record"
     case libvirtMonitor = "libvirt-monitor"

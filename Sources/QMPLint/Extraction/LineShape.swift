@@ -3,12 +3,12 @@
 /// A *line* ends at `\n` (line numbers count `\n` bytes, like `wc -l`); a `\r` before it
 /// (CRLF) or at the start of the next line (LF-CR, serial consoles) is part of the line
 /// ending, not of the text. A *unit* is a log record as a reader sees it: a first line plus
-/// the lines that continue it (`continuation(of:after:)`): pretty JSON at any indentation
+/// the lines that continue it (`continuation(_:line:end:previous:end:)`): pretty JSON at any indentation
 /// (`json.dumps(indent=0)` included), `}`/`]` lines, libvirt's ` fd=-1` tails, and the same
 /// lines behind a repeated log prefix (journald, syslog). Units are decided from a line and
 /// the line before it only, so any reader - whatever part of the file it starts in - cuts the
 /// text into the same units: this is what makes a split input give the same answer as a whole
-/// one (`ChunkPlanner` cuts only where a unit starts).
+/// one (`ChunkGeometry` cuts only where a unit starts).
 public enum LineShape {
     /// How a line relates to the line before it.
     public enum Continuation: Equatable, Sendable {

@@ -1,8 +1,6 @@
 import CZlib
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// Why an input could not be read (wholly or from some point on), with the place.
@@ -240,7 +238,7 @@ public final class MemorySource: ByteSource {
 }
 
 /// A byte range of a regular file, read with pread(2) through the file's one descriptor: the
-/// whole file, or one worker's share of a large one. Reading stops at the range's end (the
+/// whole file, or one chunk of it (`ChunkGeometry`). Reading stops at the range's end (the
 /// size seen when the file was opened); a file that has become shorter is a read error.
 public final class FileRangeSource: ByteSource {
     let file: InputFile
@@ -265,44 +263,5 @@ public final class FileRangeSource: ByteSource {
         }
         position += n
         return n
-    }
-}
-
-/// Splits a large regular file into ranges that can be linted independently: every split is at
-/// the start of a line that cannot continue a multi-line object (it does not start with white
-/// space, `}` or `]`), so no event, record or object spans two ranges.
-public enum FileSplitter {
-    /// Ranges of the first `size` bytes of `file`, read through its descriptor.
-    public static func split(file: InputFile, size: Int, parts: Int) -> [Range<Int>] {
-        guard parts > 1, size > 0 else { return [0..<size] }
-        var cuts = [0]
-        let probe = 1 << 16
-        var buf = [UInt8](repeating: 0, count: probe)
-        for k in 1..<parts {
-            var at = max(size / parts * k, cuts.last! + 1)
-            var found: Int?
-            // Look for a safe line start, up to 64 probes of 64 KiB past the target.
-            for _ in 0..<64 where at < size {
-                let want = min(probe, size - at)
-                let n = buf.withUnsafeMutableBytes { b in
-                    (try? file.read(into: UnsafeMutableRawBufferPointer(rebasing: b[..<want]), at: at)) ?? 0
-                }
-                if n <= 0 { break }
-                var i = 0
-                while i < n - 1 {
-                    if buf[i] == 0x0A {
-                        let c = buf[i + 1]
-                        if c != 0x20 && c != 0x09 && c != 0x7D && c != 0x5D && c != 0x0A { found = at + i + 1; break }
-                    }
-                    i += 1
-                }
-                if found != nil { break }
-                at += max(1, n - 1)
-            }
-            guard let cut = found, cut < size, cut > cuts.last! else { continue }
-            cuts.append(cut)
-        }
-        cuts.append(size)
-        return (0..<(cuts.count - 1)).map { cuts[$0]..<cuts[$0 + 1] }
     }
 }

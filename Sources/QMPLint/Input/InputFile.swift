@@ -1,14 +1,12 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// One input, opened once: every byte a run reads of it comes through this one descriptor, so a
 /// log rotated, replaced or deleted during the run is still read whole, as it was when opened.
 ///
 /// A regular file is read with pread(2) up to the size it had when opened (the same whatever
-/// `--jobs` is; a file that grows is not followed), in ranges by several workers when it is large
+/// `--jobs` is; a file that grows is not followed), in chunks by several workers when it is large
 /// (`range`), and a file that shrinks meanwhile is a read error. Pipes, FIFOs, terminals, devices
 /// and standard input are read once, sequentially, blocking like `cat` (a FIFO's writer that
 /// connects late is waited for). gzip (by its magic bytes) and UTF-16 text (by its byte-order

@@ -1,7 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// Why a scan stopped; with the offset of the fault it becomes a `JSONParseError`

@@ -160,6 +160,4 @@ public struct JSONTape {
 
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif

@@ -66,8 +66,7 @@ enum CommandMatching {
 /// What reading one chunk produced, for the reducer.
 struct ChunkResult {
     var messages: [MessageRecord] = []
-    /// Findings of the messages, and findings about no message (unparsed event text) after
-    /// `messageFindings`. Lines are chunk-relative.
+    /// Findings of the messages (`MessageRecord.findings` index them). Lines are chunk-relative.
     var findings: [ReportFinding] = []
     /// Findings about no message (unparsed event text), chunk-relative lines.
     var loose: [ReportFinding] = []

@@ -1,13 +1,13 @@
 import Foundation
 
-/// The shared bound on recorded events (`FileLinter.Options.eventBudget`) of a run whose inputs
-/// and ranges are linted in parallel.
+/// The shared bound on recorded events (`Linter.eventBudget`) of a run whose inputs are linted
+/// in parallel; an item is an input (its index in the run).
 ///
-/// The report keeps the first `cap` events in run order (inputs, then ranges, then text order).
-/// A range stops recording once the ranges before it that have finished already recorded `cap`
-/// events with its own: nothing it would record after that could be kept. What is kept is
-/// therefore the same whatever the thread count and timing, and memory stays near `cap`
-/// records per worker at most. One budget serves one run (item indices are that run's).
+/// The report keeps the first `cap` events in run order (inputs, then text order:
+/// `EventTimeline.collect`). An input stops recording once it has recorded `cap` events, or once
+/// the inputs before it that have `finish`ed recorded `cap` with its own: nothing it would record
+/// after that could be kept. What is kept is therefore the same whatever the thread count and
+/// timing. One budget serves one run.
 public final class EventBudget: @unchecked Sendable {
     public let cap: Int
     private let lock = NSLock()

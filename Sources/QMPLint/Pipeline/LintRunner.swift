@@ -2,8 +2,6 @@ import Foundation
 
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// Carries out a lint run and returns what it found as values: the report, what to tell the

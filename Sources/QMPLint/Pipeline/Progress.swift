@@ -1,7 +1,7 @@
 import Foundation
 
-/// Counts work done across workers, for a progress bar the front end draws. Cheap to update from the hot loop
-/// (once per buffer refill).
+/// Counts work done across workers, for a progress bar the front end draws. Updated once per
+/// chunk of a file read, once per read of a stream.
 public final class ProgressCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var bytes = 0

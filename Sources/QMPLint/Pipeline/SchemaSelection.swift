@@ -1,6 +1,6 @@
 import Foundation
 
-/// Validators built once per schema and shared by every worker (an `MessageValidator` is an
+/// Validators built once per schema and shared by every worker (a `MessageValidator` is an
 /// immutable value with precomputed tables).
 final class ValidatorCache: @unchecked Sendable {
     private let lock = NSLock()
@@ -19,9 +19,10 @@ final class ValidatorCache: @unchecked Sendable {
     }
 }
 
-/// Chooses each input's schema: the one the user named, else what the input's head says
-/// (QMP greeting, libvirt header, query-version reply, query-qmp-schema reply), else the
-/// newest built-in catalog.
+/// Chooses each input's schema: the one the user named, else what the input's head says (in
+/// `SchemaDetector`'s order: QMP greeting, libvirt header, query-qmp-schema reply, query-version
+/// reply; a version picks the built-in release of its major.minor), else the newest built-in
+/// catalog.
 public struct SchemaSelectingProvider: Sendable {
     /// A schema named with --schema or --qemu-version: used for every input.
     let fixed: (schema: Schema, choice: SchemaChoice)?

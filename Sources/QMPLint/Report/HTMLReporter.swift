@@ -88,21 +88,15 @@ public enum HTMLReporter: StreamingReporter {
     /// The schema(s) used, each named once with why it was chosen (the files table then shows
     /// only names).
     static func appendSchemas(_ report: LintReport, to out: inout String) {
-        var order: [SchemaChoice] = []
-        var files: [SchemaChoice: Int] = [:]
-        for f in report.files {
-            guard let c = f.schema else { continue }
-            if files[c] == nil { order.append(c) }
-            files[c, default: 0] += 1
-        }
-        if order.count <= 1 {
-            let c = order.first ?? report.schema
+        let schemas = report.schemasUsed
+        if schemas.count == 1 {
+            let c = schemas[0].choice
             out += "<p>Schema: \(escape(c.name)) (\(escape(c.reason))).</p>\n"
             return
         }
         out += "<p>Schemas:</p>\n<ul class=\"schemas\">\n"
-        for c in order {
-            out += "<li>\(escape(c.name)) (\(escape(c.reason))): \(counted(files[c]!, "file"))</li>\n"
+        for (c, n) in schemas {
+            out += "<li>\(escape(c.name)) (\(escape(c.reason))): \(counted(n, "file"))</li>\n"
         }
         out += "</ul>\n"
     }

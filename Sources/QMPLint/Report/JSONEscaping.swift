@@ -1,5 +1,5 @@
-/// The one place report text becomes JSON: string escaping (RFC 8259) and a small writer that
-/// emits objects and arrays in call order, so every JSON-ish format is deterministic.
+/// JSON string quoting for text built as a `String` (the baseline file): the escaping of
+/// `JSONWriter`, the one JSON serializer, so every JSON-ish output escapes alike.
 enum JSONEscaping {
     /// Appends `string` as a quoted JSON string: `"` and `\` escaped, control characters as
     /// `\n`, `\r`, `\t`, `\b`, `\f` or `\u00XX`, and DEL, C1 controls, bidirectional controls,

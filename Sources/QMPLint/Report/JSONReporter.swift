@@ -1,7 +1,7 @@
 /// The machine-readable report (`--format json`): one pretty-printed object with a fixed key
 /// order, documented by `Fixtures/report/report.schema.json` and versioned by `reportVersion`.
 ///
-/// Maps (`eventsByName`, `invalidByName`, `findingsByRule`) have sorted keys; absent values are
+/// Maps (`eventsByName`, `invalidByName`, `malformedByName`, `findingsByRule`) have sorted keys; absent values are
 /// `null`; times are UTC ISO 8601 strings with microseconds.
 public enum JSONReporter: StreamingReporter {
     public static let identifier = "json"

@@ -99,7 +99,7 @@ public struct EventCount: Sendable, Equatable {
         self.total = total; self.invalid = invalid; self.malformed = malformed
     }
 
-    /// Adds `b`'s counts to `a`'s (merging ranges, files and reports).
+    /// Adds `b`'s counts to `a`'s (summing inputs, merging reports).
     public static func += (a: inout EventCount, b: EventCount) {
         a.total += b.total
         a.invalid += b.invalid
@@ -157,7 +157,7 @@ public struct EventTimeline: Sendable, Equatable {
 public struct SchemaChoice: Sendable, Hashable {
     /// e.g. `qemu-10.2.0`, or a schema file's name.
     public var name: String
-    /// e.g. "default (newest built-in)", "--qemu-version 8.2", "QMP greeting: QEMU 8.2.0 (line 1)".
+    /// e.g. "default (newest built-in release)", "--qemu-version 8.2", "QMP greeting: QEMU 8.2.0 (line 1)".
     public var reason: String
     public init(name: String, reason: String) { self.name = name; self.reason = reason }
 }
@@ -216,7 +216,9 @@ public struct LintReport: Sendable, Equatable {
     public static let reportVersion = 1
     public var toolName = "qmp-lint"
     public var toolVersion: String
-    /// The schema used when all files used the same one; otherwise the default one.
+    /// The run's default schema: the one `--schema` / `--qemu-version` named, else the newest
+    /// built-in release. A file whose head names its QEMU uses another (`FileSummary.schema`;
+    /// `schemasUsed` sums them up).
     public var schema: SchemaChoice
     public var summary: ReportSummary
     public var files: [FileSummary]
@@ -228,5 +230,19 @@ public struct LintReport: Sendable, Equatable {
                 files: [FileSummary], findings: [ReportFinding]) {
         self.toolVersion = toolVersion; self.schema = schema; self.summary = summary
         self.files = files; self.findings = findings
+    }
+
+    /// The schemas the files were checked against, each once (in file order) with how many files
+    /// used it; the default `schema` alone when no file names one.
+    public var schemasUsed: [(choice: SchemaChoice, files: Int)] {
+        var order: [SchemaChoice] = []
+        var files: [SchemaChoice: Int] = [:]
+        for f in self.files {
+            guard let c = f.schema else { continue }
+            if files[c] == nil { order.append(c) }
+            files[c, default: 0] += 1
+        }
+        if order.isEmpty { return [(schema, 0)] }
+        return order.map { ($0, files[$0]!) }
     }
 }

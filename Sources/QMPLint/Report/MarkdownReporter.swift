@@ -23,7 +23,14 @@ public enum MarkdownReporter: DocumentReporter {
         if let first = s.firstEvent, let last = s.lastEvent {
             out += "Events from \(first.iso8601) to \(last.iso8601) (UTC).\n\n"
         }
-        out += "Schema: \(escape(report.schema.name)) (\(escape(report.schema.reason))).\n"
+        let schemas = report.schemasUsed
+        if schemas.count == 1 {
+            out += "Schema: \(escape(schemas[0].choice.name)) (\(escape(schemas[0].choice.reason))).\n"
+        } else {
+            out += "Schemas (they differ by file): "
+            out += schemas.map { "\(escape($0.choice.name)) (\(escape($0.choice.reason))): \(counted($0.files, "file"))" }
+                .joined(separator: "; ") + ".\n"
+        }
 
         out += "\n## Events by name\n\n"
         if s.eventsByName.isEmpty {

@@ -1,7 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// A report (or baseline) that could not be written, naming where it was going.
@@ -75,11 +73,7 @@ public enum ReportFile {
     }
 }
 
-/// write(2), whatever the C library module is called.
+/// write(2), named by its module: inside `DescriptorWriter`, `write` means its own methods.
 private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    #if canImport(Glibc)
-        return Glibc.write(fd, buffer, count)
-    #else
-        return Darwin.write(fd, buffer, count)
-    #endif
+    Glibc.write(fd, buffer, count)
 }

@@ -10,8 +10,8 @@
 /// format that forgets it does not compile):
 /// - `DocumentReporter`: builds the whole text at once (`renderDocument`);
 /// - `StreamingReporter`: writes pieces as they are made (`write`), for large reports;
-/// - `LiveReporter`: renders one event's findings at a time (`liveFindings`), so a run that
-///   reads a pipe can print each finding as soon as it is known.
+/// - `LiveReporter`: renders one event's findings at a time (`liveFindings`), so that a run
+///   reading a pipe could print each finding as soon as it is known (none does yet).
 public protocol Reporter {
     /// The name chosen with `--format`, e.g. `sarif` (the raw value of its `ReportFormat`).
     static var identifier: String { get }
@@ -69,10 +69,11 @@ public protocol StreamingReporter: Reporter {}
 /// everything it prints is made of one event's findings at a time, what it says about an input
 /// once the input is read, and what it prints after the last finding.
 ///
-/// `write` is defined from these: for each file in report order, `liveInput` then, for each
-/// event (`LintReport.findingGroups`), `liveFindings`; then `liveEnd`. A live run calls the
-/// same functions as findings, inputs and the end arrive, so its output holds the same lines
-/// (in arrival order rather than report order).
+/// `write` is defined from these: for each file in report order (`LintReport.findingsByFile`),
+/// `liveInput` then, for each event (`ReportFinding.eventGroups`), `liveFindings`; then
+/// `liveEnd`. A live run would call the same functions as findings, inputs and the end arrive,
+/// so its output would hold the same lines in arrival order. No run does so yet: every report
+/// is written after the run (`LintFrontend` says where a live run would fit).
 public protocol LiveReporter: Reporter {
     /// The findings of one event (or one malformed object), in report order; "" to show none.
     static func liveFindings(_ findings: ArraySlice<ReportFinding>, options: ReportOptions) -> String

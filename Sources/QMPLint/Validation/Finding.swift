@@ -4,15 +4,15 @@ public enum Severity: String, Sendable, Comparable, CaseIterable {
     public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
 }
 
-/// A problem found in one event, located by byte offset in the buffer the event was parsed from.
-/// The pipeline turns offsets into file/line/column.
+/// A problem found in one message, located by byte offset in the buffer the message was parsed
+/// from. The chunk reader turns offsets into file/line/column.
 public struct RawFinding: Sendable, Equatable {
     public var rule: String
     public var severity: Severity
     public var message: String
-    /// JSON Pointer into the event object (`/data/info/slot-type`), "" for the whole event.
+    /// JSON Pointer into the message object (`/data/info/slot-type`), "" for the whole message.
     public var pointer: String
-    /// Byte offset of the offending value (or of the event's start when there is none).
+    /// Byte offset of the offending value (or of the message's start when there is none).
     public var offset: Int
     public init(rule: String, severity: Severity, message: String, pointer: String, offset: Int) {
         self.rule = rule; self.severity = severity; self.message = message

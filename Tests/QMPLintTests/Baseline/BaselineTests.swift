@@ -3,7 +3,7 @@ import Testing
 
 @testable import QMPLint
 
-/// What a run over a fixture log reports, built the way `FileLinter` builds it (one event per
+/// What a run over a fixture log reports, built the way the chunk reader builds it (one event per
 /// line starting with `{`, `eventHash` the hash of the event's text) with a fixed checker:
 /// every BLOCK_IO_ERROR gets two errors and a note, OLD_EVENT a warning. Kept independent of the
 /// JSON parser so the baseline is tested on its own; `Linter.assemble` makes the report.

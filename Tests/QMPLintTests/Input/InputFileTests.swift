@@ -39,22 +39,27 @@ func numberedLines(_ count: Int, tag: String = "line") -> String {
 }
 
 /// One descriptor per input (issue 14.2): a log rotated, deleted, grown or shrunk while its
-/// ranges are read is read as it was when opened, or the shrinking is a read error.
+/// chunks are read is read as it was when opened, or the shrinking is a read error.
 @Suite struct InputFileTests {
-    /// Reads every item of a plan in order, running `between` after the first one is opened.
-    func readPlan(_ name: String, jobs: Int, between: () throws -> Void) throws -> (bytes: [UInt8], errors: [InputError]) {
-        let plan = InputPlan([InputName(name)], jobs: jobs, splitThreshold: 1 << 10, headSize: 1 << 10)
+    /// Reads a file as a run does: opened once, cut into chunks (`jobs` 1: one chunk, else
+    /// four, as `ChunkGeometry` cuts), each chunk read through the one descriptor (`range`), in
+    /// order; `between` runs after the file was opened and cut.
+    func readChunks(_ name: String, jobs: Int, between: () throws -> Void = {}) throws
+        -> (bytes: [UInt8], errors: [InputError], chunks: Int)
+    {
+        let file = try InputFile.open(InputName(name), display: name)
+        let size = try #require(file.size)
+        let cuts = jobs == 1 ? [0, size] : ChunkGeometry(size: size / 4 + 1).cuts(fd: file.fd, size: size)
+        try between()
         var out: [UInt8] = []
         var errors: [InputError] = []
-        for (k, item) in plan.items.enumerated() {
-            let opened = try plan.open(item, display: name, history: 0)
-            if k == 0 { try between() }
-            var source = opened.source
+        for k in 0..<(cuts.count - 1) {
+            var source = file.range(cuts[k]..<cuts[k + 1])
             let (bytes, error) = drain(&source)
             out += bytes
             if let error { errors.append(error) }
         }
-        return (out, errors)
+        return (out, errors, cuts.count - 1)
     }
 
     @Test(arguments: [1, 4]) func rotationDuringTheRunReadsTheFileOpened(jobs: Int) throws {
@@ -62,12 +67,11 @@ func numberedLines(_ count: Int, tag: String = "line") -> String {
         let original = numberedLines(5000)
         try dir.write("live.log", original)
         try dir.write("new.log", numberedLines(10, tag: "new"))
-        let plan = InputPlan([InputName(dir.path("live.log"))], jobs: jobs, splitThreshold: 1 << 10, headSize: 1 << 10)
-        #expect(plan.items.count == (jobs == 1 ? 1 : 4))
-        let (bytes, errors) = try readPlan(dir.path("live.log"), jobs: jobs) {
+        let (bytes, errors, chunks) = try readChunks(dir.path("live.log"), jobs: jobs) {
             try FileManager.default.moveItem(atPath: dir.path("live.log"), toPath: dir.path("live.log.1"))
             try FileManager.default.moveItem(atPath: dir.path("new.log"), toPath: dir.path("live.log"))
         }
+        #expect(chunks == jobs)
         #expect(errors.isEmpty)
         #expect(bytes == Array(original.utf8))
     }
@@ -76,7 +80,7 @@ func numberedLines(_ count: Int, tag: String = "line") -> String {
         let dir = try ScratchDir()
         let original = numberedLines(5000)
         try dir.write("gone.log", original)
-        let (bytes, errors) = try readPlan(dir.path("gone.log"), jobs: jobs) {
+        let (bytes, errors, _) = try readChunks(dir.path("gone.log"), jobs: jobs) {
             try FileManager.default.removeItem(atPath: dir.path("gone.log"))
         }
         #expect(errors.isEmpty)
@@ -87,7 +91,7 @@ func numberedLines(_ count: Int, tag: String = "line") -> String {
         let dir = try ScratchDir()
         let original = numberedLines(5000)
         try dir.write("grow.log", original)
-        let (bytes, errors) = try readPlan(dir.path("grow.log"), jobs: jobs) {
+        let (bytes, errors, _) = try readChunks(dir.path("grow.log"), jobs: jobs) {
             let h = try FileHandle(forWritingTo: dir.url.appendingPathComponent("grow.log"))
             try h.seekToEnd()
             try h.write(contentsOf: Data(numberedLines(100, tag: "later").utf8))
@@ -102,7 +106,7 @@ func numberedLines(_ count: Int, tag: String = "line") -> String {
         let original = numberedLines(5000)
         try dir.write("shrink.log", original)
         let half = original.utf8.count / 2
-        let (bytes, errors) = try readPlan(dir.path("shrink.log"), jobs: jobs) {
+        let (bytes, errors, _) = try readChunks(dir.path("shrink.log"), jobs: jobs) {
             #expect(truncate(dir.path("shrink.log"), off_t(half)) == 0)
         }
         #expect(bytes == Array(original.utf8.prefix(half)))

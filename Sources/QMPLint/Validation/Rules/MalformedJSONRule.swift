@@ -1,6 +1,7 @@
 /// Flags event text that is not complete JSON: QEMU writes each event as one whole JSON object,
 /// so a cut or garbled one means the log lost bytes. Found by extraction (the parser), never by
-/// `EventValidator`; catalogued here so it can be configured and listed like every other rule.
+/// the schema walk (`MessageValidator`); catalogued here so it can be configured and listed like
+/// every other rule.
 public enum MalformedJSONRule: Rule {
     public static let description = RuleDescription(
         id: "malformed-json",

@@ -1,7 +1,7 @@
 /// Flags text that looks like part of an event (`"event":` with its colon) where no event could
 /// be read: outside any object, after a stray byte, in an object broken beyond recognition. It
 /// is what keeps a log from being green and silent when its events are in a shape no dialect
-/// reads: every such marker is counted (`summary.markers.unparsed`) and reported here.
+/// reads: every such marker is counted (`FileResult.markers.unparsed`) and reported here.
 public enum UnparsedEventTextRule: Rule {
     public static let description = RuleDescription(
         id: "unparsed-event-text",
