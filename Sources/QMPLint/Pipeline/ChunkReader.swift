@@ -118,6 +118,8 @@ final class ChunkReader: MessageSink {
     private var pending: [Int32: [(name: String, id: String?)]] = [:]
     /// Releases of messages probed already (`ReleaseProbe`).
     private let probeMemo = ProbeMemo()
+    /// The line of the last unparsed marker and its hash (many markers share one long line).
+    private var unparsedLine = (start: -1, end: -1, hash: "")
     /// Stream rule interest per message kind and name (the plan is the same for every chunk of a run).
     private var interest: [[String: UInt64]] = Array(repeating: [:], count: MessageKind.allCases.count)
 
@@ -135,6 +137,7 @@ final class ChunkReader: MessageSink {
         pending.removeAll(keepingCapacity: true)
         lastKey = nil
         sourceLines = SourceLineCapture(enabled: config.captureSourceLines)
+        unparsedLine = (-1, -1, "")
         extractor.scan(b, floor: from, from: from, to: to, sink: self)
         result.bytes = to - from
         result.newlines = ByteScan.countNewlines(b, from: from, to: to)
@@ -230,9 +233,12 @@ final class ChunkReader: MessageSink {
     func unparsed(at offset: Int, text: ExtractionText) {
         guard let severity = config.validator.rules.severity(of: UnparsedEventTextRule.description.id) else { return }
         let at = text.inputOffset(offset)
-        let ls = ByteScan.lineStart(buffer, at)
-        let le = ByteScan.lineEnd(buffer, at, limit: buffer.count)
-        let hash = StableHash.hex(ofBytes: UnsafeRawBufferPointer(rebasing: buffer[ls..<le]))
+        if !(at >= unparsedLine.start && at < unparsedLine.end) {
+            let ls = ByteScan.lineStart(buffer, at)
+            let le = ByteScan.lineEnd(buffer, at, limit: buffer.count)
+            unparsedLine = (ls, le, StableHash.hex(ofBytes: UnsafeRawBufferPointer(rebasing: buffer[ls..<le])))
+        }
+        let hash = unparsedLine.hash
         let before = result.findings.count
         add(RawFinding(rule: UnparsedEventTextRule.description.id, severity: severity,
                        message: UnparsedEventTextRule.message(), pointer: "", offset: 0),

@@ -178,7 +178,11 @@ final class FileReducer {
         local = keys.map { stream($0) }
         site.newBuffer()
         result.markers += chunk.markers
-        for f in chunk.loose { addFinding(f, stream: nil) }
+        for var f in chunk.loose {
+            f.line += baseLine
+            f.eventLine += baseLine
+            addFinding(f, stream: nil)
+        }
         for (rule, n) in chunk.omitted {
             let id = RuleRegistry.all[rule].description.id
             result.count(rule: id, severity: config.rules.severity(of: id) ?? .note, times: n)
@@ -206,6 +210,7 @@ final class FileReducer {
         flushHeld()
         for i in streams.indices.sorted(by: { streams[$0].key < streams[$1].key }) { endSession(i) }
         if let plan = config.inference { resolveVersions(plan) }
+        config.events?.finish(item: config.item, recorded: result.timeline.count)
         result.summary.lines = result.newlines + (result.summary.bytes > 0 && lastByte != 0x0A ? 1 : 0)
         result.trimFindings(to: config.maxFindings)
         return result

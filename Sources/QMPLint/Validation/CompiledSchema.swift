@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A `Schema` turned into flat, byte-keyed tables once per validator, so that checking a
 /// well-formed event compares bytes only: no `String`, no allocation, no reference counting.

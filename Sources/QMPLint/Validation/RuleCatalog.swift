@@ -99,7 +99,9 @@ public struct RuleSet: Sendable {
     }
 
     /// Index of the rule with this id in `RuleRegistry.all`.
-    public static func index(of id: String) -> Int? { RuleRegistry.all.firstIndex { $0.description.id == id } }
+    public static func index(of id: String) -> Int? { indexByID[id] }
+    private static let indexByID: [String: Int] = Dictionary(
+        RuleRegistry.all.enumerated().map { ($1.description.id, $0) }, uniquingKeysWith: { a, _ in a })
 
     /// The severity findings of rule `id` get (nil: the rule is off or unknown).
     public func severity(of id: String) -> Severity? {
