@@ -466,6 +466,15 @@ extension MessageValidator {
     public func validate(reply root: Int, in tape: JSONTape, command: String?, into findings: inout [RawFinding])
         -> MessageVerdict
     {
+        let before = findings.count
+        let verdict = validateReply(root, in: tape, command: command, into: &findings)
+        InvalidReturnRule.fold(&findings, from: before)
+        return verdict
+    }
+
+    private func validateReply(_ root: Int, in tape: JSONTape, command: String?, into findings: inout [RawFinding])
+        -> MessageVerdict
+    {
         walk(tape, base: root, prefix: "", anchor: tape[root].start, kind: .reply, &findings) { w in
             if !tape.duplicates.isEmpty { reportDuplicates(tape.duplicates, in: root, &w) }
             var returnNode = -1, errorNode = -1

@@ -10,9 +10,12 @@ public enum InvalidReturnRule: MessageRule {
             + "not match it was not produced by that release of QEMU: the transcript comes from another release "
             + "(clients must ignore members they do not know), or was edited or generated. Typed clients (go-qemu, "
             + "qapi-rs) break on such replies. A warning: the reply is QEMU's, the question is which QEMU. "
-            + "Deprecated values in a reply are not flagged: QEMU reports what it has, the client chose nothing.",
+            + "Deprecated values in a reply are not flagged: QEMU reports what it has, the client chose nothing. "
+            + "One finding per reply, at its first mismatch, counting the others: a reply from another release "
+            + "differs in many places at once.",
         triggering: [
             #"{"execute": "query-status", "id": "7"} {"return": ↓{"running": true}, "id": "7"}"#,
+            #"{"execute": "query-status", "id": "7"} {"return": ↓{}, "id": "7"}"#,
             #"{"execute": "query-status", "id": "7"} {"return": {"running": true, "status": ↓"sleeping"}, "id": "7"}"#,
         ],
         nonTriggering: [
@@ -46,5 +49,26 @@ public enum InvalidReturnRule: MessageRule {
             what = ""
         }
         return (context.name.map { "return of \($0): " } ?? "") + what
+    }
+
+    /// Folds the findings of one reply (from index `from` of `findings`) into one: the first
+    /// mismatch, and how many more with the first few of them.
+    static func fold(_ findings: inout [RawFinding], from: Int) {
+        let id = description.id
+        let mine = findings.indices.filter { $0 >= from && findings[$0].rule == id }
+        guard mine.count > 1, let first = mine.first else { return }
+        var f = findings[first]
+        let prefix = f.message.range(of: ": ").map { String(f.message[..<$0.upperBound]) } ?? ""
+        let others = mine.dropFirst().prefix(3).map { i -> String in
+            let m = findings[i].message
+            return m.hasPrefix(prefix) ? String(m.dropFirst(prefix.count)) : m
+        }
+        f.message += " (and \(mine.count - 1) more: " + others.joined(separator: "; ")
+            + (mine.count > 4 ? "; ..." : "") + ")"
+        findings[first] = f
+        let drop = Set(mine.dropFirst())
+        var kept: [RawFinding] = Array(findings[..<from])
+        for i in from..<findings.count where !drop.contains(i) { kept.append(findings[i]) }
+        findings = kept
     }
 }
