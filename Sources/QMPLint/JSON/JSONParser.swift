@@ -67,14 +67,12 @@ public enum JSONParser {
         guard let base = bytes.baseAddress, offset < end else {
             return .failure(JSONParseError(kind: .unexpectedEnd, offset: end, message: "expected a value"))
         }
-        if !isKnownUniquelyReferenced(&tape.scratch) { tape.scratch = JSONNodeScratch() }
+        let scratch = tape.nodes.writable()
         var count = 0
         let result = JSONScanner.run(
             base.assumingMemoryBound(to: UInt8.self), from: offset, limit: end, options: options,
-            scratch: tape.scratch, nodeCount: &count, duplicates: &tape.duplicates)
-        if case .success = result {
-            tape.nodes.append(contentsOf: UnsafeBufferPointer(start: tape.scratch.base, count: count))
-        }
+            scratch: scratch, nodeCount: &count, duplicates: &tape.duplicates)
+        if case .success = result { tape.nodes.setCount(count) }
         return result
     }
 

@@ -556,18 +556,50 @@ enum JSONScanner {
         return out
     }
 
-    /// Duplicate check for the members of a large object past the linear-scan limit.
+    /// Duplicate check for the members of a large object past the linear-scan limit: the keys'
+    /// hashes sorted (16 bytes a member, no copy of any key), equal hashes compared for real.
     static func checkLargeObject(_ p: UnsafePointer<UInt8>, _ nodes: UnsafeMutablePointer<JSONNode>, _ object: Int,
                                  duplicates: inout [JSONDuplicateKey]) {
-        var seen = Set<[UInt8]>()
+        let n = Int(nodes[object].count)
+        var entries: [(hash: UInt64, member: Int32, key: Int32)] = []
+        entries.reserveCapacity(n)
         var k = object + 1
-        for member in 1...Int(nodes[object].count) {
-            let inserted = seen.insert(keyBytes(p, nodes[k])).inserted
-            if !inserted && member > linearDuplicateLimit {
-                duplicates.append(JSONDuplicateKey(object: object, key: k))
-            }
+        for member in 1...n {
+            entries.append((keyHash(p, nodes[k]), Int32(member), Int32(k)))
             k = Int(nodes[k + 1].next)
         }
+        entries.sort { ($0.hash, $0.member) < ($1.hash, $1.member) }
+        var found: [JSONDuplicateKey] = []
+        var i = 0
+        while i < entries.count {
+            var j = i + 1
+            while j < entries.count && entries[j].hash == entries[i].hash { j += 1 }
+            if j - i > 1 {
+                // A key is a duplicate when an earlier member has the same key.
+                for x in (i + 1)..<j where Int(entries[x].member) > linearDuplicateLimit {
+                    let key = nodes[Int(entries[x].key)]
+                    if entries[i..<x].contains(where: { keysEqual(p, nodes[Int($0.key)], key) }) {
+                        found.append(JSONDuplicateKey(object: object, key: Int(entries[x].key)))
+                    }
+                }
+            }
+            i = j
+        }
+        found.sort { $0.key < $1.key }
+        duplicates.append(contentsOf: found)
+    }
+
+    /// A hash of a key's content (its decoded text when it has escapes).
+    static func keyHash(_ p: UnsafePointer<UInt8>, _ n: JSONNode) -> UInt64 {
+        var h = Hasher128()
+        h.mix(UInt64(n.kind.rawValue))
+        if n.kind == .placeholder || n.flags & JSONNode.hasEscapes == 0 {
+            let trim = n.kind == .placeholder ? 0 : 1
+            h.mix(UnsafeRawBufferPointer(start: p + n.start + trim, count: max(0, n.end - n.start - 2 * trim)))
+        } else {
+            keyBytes(p, n).withUnsafeBytes { h.mix($0) }
+        }
+        return h.a
     }
 }
 

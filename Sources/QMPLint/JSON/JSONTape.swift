@@ -53,16 +53,14 @@ public struct JSONDuplicateKey: Sendable {
 ///
 /// The bytes are not owned: `bytes` must stay valid while the tape is read.
 public struct JSONTape {
-    public var nodes: [JSONNode] = []
+    public var nodes = JSONNodes()
     public var duplicates: [JSONDuplicateKey] = []
     public var bytes: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
-    /// Where `JSONParser` builds nodes before copying them to `nodes` (kept across parses).
-    var scratch = JSONNodeScratch()
 
-    public init() { nodes.reserveCapacity(256) }
+    public init() {}
 
     public mutating func reset(bytes: UnsafeRawBufferPointer) {
-        if !nodes.isEmpty { nodes.removeAll(keepingCapacity: true) }
+        nodes.clear()
         if !duplicates.isEmpty { duplicates.removeAll(keepingCapacity: true) }
         self.bytes = bytes
     }
@@ -161,3 +159,39 @@ public struct JSONTape {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// The nodes of a tape: the parser's own buffer, read in place (a document of a million values
+/// is not copied). Copies of a tape share it until the next parse, which then starts a buffer of
+/// its own; after a huge document the buffer is given back.
+public struct JSONNodes: RandomAccessCollection {
+    var storage = JSONNodeScratch()
+    public private(set) var count = 0
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { count }
+
+    @inline(__always) public subscript(i: Int) -> JSONNode {
+        precondition(i >= 0 && i < count, "JSONNodes: index out of range")
+        return storage.base[i]
+    }
+
+    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<JSONNode>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: storage.base, count: count))
+    }
+
+    /// Buffers larger than this (in nodes) are given back after use.
+    static let keep = 1 << 16
+
+    mutating func clear() {
+        count = 0
+        if storage.capacity > Self.keep { storage = JSONNodeScratch() }
+    }
+
+    /// The buffer the parser may write: this tape's alone.
+    mutating func writable() -> JSONNodeScratch {
+        if !isKnownUniquelyReferenced(&storage) { storage = JSONNodeScratch() }
+        return storage
+    }
+
+    mutating func setCount(_ n: Int) { count = n }
+}

@@ -95,8 +95,6 @@ struct ReadingConfig: @unchecked Sendable {
     var members: [String: [String]]
     var allNames: [String]
     var plan: StreamRulePlan
-    /// Findings listed per message at most (the rest are counted).
-    var maxPerMessage = 1000
     /// Probes every message against every built-in release (version inference), when set.
     var probe: ReleaseProbe?
 }
@@ -119,7 +117,7 @@ final class ChunkReader: MessageSink {
     /// Releases of messages probed already (`ReleaseProbe`).
     private let probeMemo = ProbeMemo()
     /// The line of the last unparsed marker and its hash (many markers share one long line).
-    private var unparsedLine = (start: -1, end: -1, hash: "")
+    private var unparsedLine = (start: -1, end: -1, hash: "", listed: 0)
     /// Stream rule interest per message kind and name (the plan is the same for every chunk of a run).
     private var interest: [[String: UInt64]] = Array(repeating: [:], count: MessageKind.allCases.count)
 
@@ -137,7 +135,7 @@ final class ChunkReader: MessageSink {
         pending.removeAll(keepingCapacity: true)
         lastKey = nil
         sourceLines = SourceLineCapture(enabled: config.captureSourceLines)
-        unparsedLine = (-1, -1, "")
+        unparsedLine = (-1, -1, "", 0)
         extractor.scan(b, floor: from, from: from, to: to, sink: self)
         result.bytes = to - from
         result.newlines = ByteScan.countNewlines(b, from: from, to: to)
@@ -192,11 +190,9 @@ final class ChunkReader: MessageSink {
         if !raw.isEmpty {
             let first = result.findings.count
             let hash = StableHash.hex(ofBytes: UnsafeRawBufferPointer(rebasing: buffer[r.start..<min(r.end, buffer.count)]))
-            for (i, f) in raw.enumerated() {
-                if i >= config.maxPerMessage {
-                    result.omitted[RuleSet.index(of: f.rule) ?? 0, default: 0] += 1
-                    continue
-                }
+            for f in raw {
+                // The finding that closes a long listing stands for the findings past it.
+                if f.count > 1 { result.omitted[RuleSet.index(of: f.rule) ?? 0, default: 0] += f.count - 1 }
                 let subject = m.kind == .reply ? r.checkedAgainst : r.name
                 add(f, at: text.inputOffset(f.offset), eventLine: r.line, event: subject?.isEmpty == false ? subject : nil,
                     hash: hash)
@@ -236,7 +232,13 @@ final class ChunkReader: MessageSink {
         if !(at >= unparsedLine.start && at < unparsedLine.end) {
             let ls = ByteScan.lineStart(buffer, at)
             let le = ByteScan.lineEnd(buffer, at, limit: buffer.count)
-            unparsedLine = (ls, le, StableHash.hex(ofBytes: UnsafeRawBufferPointer(rebasing: buffer[ls..<le])))
+            unparsedLine = (ls, le, StableHash.hex(ofBytes: UnsafeRawBufferPointer(rebasing: buffer[ls..<le])), 0)
+        }
+        unparsedLine.listed += 1
+        if unparsedLine.listed > Walk.listLimit {
+            // A line of a million stray markers: the first ones listed, the rest counted.
+            result.omitted[RuleSet.index(of: UnparsedEventTextRule.description.id) ?? 0, default: 0] += 1
+            return
         }
         let hash = unparsedLine.hash
         let before = result.findings.count

@@ -615,7 +615,11 @@ final class FileReducer {
         let verdict = config.validator.validate(reply: 0, in: tape, command: command, into: &raw)
         var lines = SourceLineCapture(enabled: config.captureSourceLines)
         let hash = StableHash.hex(ofBytes: UnsafeRawBufferPointer(rebasing: buffer[r.start..<r.end]))
-        let found = raw.prefix(1000).map { f in
+        for f in raw where f.count > 1 {
+            result.count(rule: f.rule, severity: f.severity, times: f.count - 1)
+            result.omittedFindings += f.count - 1
+        }
+        let found = raw.map { f in
             ReportFinding.placing(f, at: f.offset, line: line + ByteScan.countNewlines(buffer, from: r.start, to: f.offset),
                                   in: buffer, lines: &lines, file: config.path, eventLine: line,
                                   event: command, hash: hash)

@@ -14,8 +14,11 @@ public struct RawFinding: Sendable, Equatable {
     public var pointer: String
     /// Byte offset of the offending value (or of the message's start when there is none).
     public var offset: Int
-    public init(rule: String, severity: Severity, message: String, pointer: String, offset: Int) {
+    /// How many findings this one stands for: more than 1 for the one that closes a message's
+    /// listing (`Walk.listLimit`), which counts the findings past it.
+    public var count = 1
+    public init(rule: String, severity: Severity, message: String, pointer: String, offset: Int, count: Int = 1) {
         self.rule = rule; self.severity = severity; self.message = message
-        self.pointer = pointer; self.offset = offset
+        self.pointer = pointer; self.offset = offset; self.count = count
     }
 }

@@ -120,7 +120,9 @@ public struct MessageValidator: Sendable {
                          prefix: prefix, anchor: anchor, kind: kind, validator: self)
             swap(&w.findings, &findings)
             defer { swap(&w.findings, &findings) }
-            return body(&w)
+            let verdict = body(&w)
+            if !w.overflow.isEmpty { w.closeListing() }
+            return verdict
         }
     }
 

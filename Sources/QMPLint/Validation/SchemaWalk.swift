@@ -51,7 +51,31 @@ struct Walk {
             if o.dependsOnRelease { hasError = true }
             return false
         }
-        return validator.rules.claimant(o, kind) != nil
+        guard let r = validator.rules.claimant(o, kind) else { return false }
+        if findings.count >= Self.listLimit {
+            // Counted, not built: a message with a million bad members costs no memory.
+            if validator.rules.severities[r] == .error { hasError = true }
+            if let i = overflow.firstIndex(where: { $0.rule == r }) { overflow[i].count += 1 } else { overflow.append((r, 1)) }
+            return false
+        }
+        return true
+    }
+
+    /// Findings listed per message at most; past it they are counted per rule (`overflow`) and
+    /// closed by one finding that stands for them (`closeListing`).
+    static let listLimit = 1000
+    var overflow: [(rule: Int, count: Int)] = []
+
+    /// One finding per rule for the findings past `listLimit`, standing for all of them.
+    mutating func closeListing() {
+        for (r, n) in overflow {
+            guard let severity = validator.rules.severities[r] else { continue }
+            let id = RuleRegistry.all[r].description.id
+            findings.append(RawFinding(rule: id, severity: severity,
+                                       message: "\(n) more \(id) findings in this \(kind.rawValue) are counted, not listed",
+                                       pointer: "", offset: anchor, count: n))
+        }
+        overflow = []
     }
 
     /// Observations that mean "this value does not match the type" (used to try alternates).

@@ -56,3 +56,30 @@ import Testing
         #expect(listed == min(limit, total))
     }
 }
+
+/// One message with a huge number of faults lists the first `Walk.listLimit` findings, one more
+/// that stands for the rest, and counts them all (issue 14, item 5: memory per event).
+@Suite struct PerMessageListingTests {
+    @Test func aMillionUnknownMembersAreCountedNotBuilt() {
+        let n = 200_000
+        var text = #"{"event": "STOP", "timestamp": {"seconds": 1, "microseconds": 2}, "data": {"#
+        text += (0..<n).map { #""x\#($0)": \#($0)"# }.joined(separator: ", ")
+        text += "}}\n"
+        let schema = TestSchemas.qemu
+        let linter = Linter(jobs: 1, selector: SchemaSelectingProvider(fixed: (schema, SchemaChoice(name: schema.name, reason: "test"))))
+        let r = linter.lint(bytes: Array(text.utf8))
+        let listed = r.findings.filter { $0.rule == "unexpected-member" }
+        #expect(listed.count == Walk.listLimit + 1)
+        #expect(listed.contains { $0.message.hasPrefix("\(n - Walk.listLimit) more unexpected-member findings") })
+        #expect(r.findingsByRule["unexpected-member"] == n, "every one counted")
+        #expect(r.summary.warnings == n)
+    }
+
+    @Test func aLineOfStrayMarkersListsTheFirstOnes() {
+        let n = 5_000
+        let text = String(repeating: #""event": "STOP" "#, count: n) + "\n"
+        let r = Linter(jobs: 1, selector: SchemaSelectingProvider(fixed: nil)).lint(bytes: Array(text.utf8))
+        #expect(r.findings.filter { $0.rule == "unparsed-event-text" }.count == Walk.listLimit)
+        #expect(r.findingsByRule["unparsed-event-text"] == n)
+    }
+}
