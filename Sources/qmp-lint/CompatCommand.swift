@@ -5,7 +5,7 @@ import QMPLint
 struct CompatCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compat",
-        abstract: "Which QEMU releases could have produced these logs? Checks them against every built-in schema.")
+        abstract: "Which QEMU releases could have produced these logs? Checks every message against every built-in schema.")
 
     @Argument(help: "Files and directories to check.") var paths: [String]
     enum Format: String, CaseIterable, ExpressibleByArgument { case text, json }
@@ -19,6 +19,6 @@ struct CompatCommand: ParsableCommand {
         let verdicts = Compatibility.check(discovery, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         try Terminal.show(Compatibility.render(verdicts, json: format == .json))
         if !discovery.errors.isEmpty { throw ExitCode(ExitStatus.unreadableInput.rawValue) }
-        if !verdicts.contains(where: \.accepted) { throw ExitCode(ExitStatus.findings.rawValue) }
+        if !verdicts.isEmpty && !verdicts.contains(where: \.accepted) { throw ExitCode(ExitStatus.findings.rawValue) }
     }
 }

@@ -1,34 +1,44 @@
-/// Which QEMU releases could have produced some logs: every input is checked against every
-/// built-in catalog; a release is excluded by any finding that depends on the schema (an unknown
-/// event, a missing or unexpected member, a wrong type or enum value, an out-of-range integer).
+/// Which QEMU releases could have produced some logs: one run reads every input once (standard
+/// input too) and probes every message against every built-in release (`ReleaseProbe`, as
+/// version inference does); a release fits when it describes every message of every stream.
 public enum Compatibility {
-    /// Rules whose findings say "this schema does not describe that event".
-    public static let schemaRules: Set<String> = [
-        "unknown-event", "missing-data", "missing-member", "unexpected-member", "type-mismatch",
-        "enum-value", "integer-range", "empty-data",
-    ]
-
     public struct Verdict: Sendable {
         public var version: String
-        /// The first finding that excludes this release, nil when it accepts every event.
+        /// The first message this release does not describe, nil when it describes them all.
         public var exclusion: ReportFinding?
         public var accepted: Bool { exclusion == nil }
     }
 
+    /// The verdicts, oldest release first; empty when the inputs hold no message at all.
     public static func check(_ discovery: InputDiscovery.Result, jobs: Int) -> [Verdict] {
-        var out: [Verdict] = []
-        for v in BuiltinCatalogs.versions {
-            guard let schema = try? BuiltinCatalogs.load(version: v) else { continue }
-            let choice = SchemaChoice(name: "qemu-\(v)", reason: "compat")
-            let provider = SchemaSelectingProvider(fixed: (schema, choice))
-            let linter = Linter(jobs: jobs, selector: provider)
-            let report = linter.run(discovery).report
-            let first = report.findings.first { f in
-                schemaRules.contains(f.rule) && (f.severity == .error || f.rule == "unexpected-member")
+        let provider = SchemaSelectingProvider(fixed: nil, inferAlways: true)
+        let results = Linter(jobs: jobs, selector: provider).run(discovery).results
+        var fits = Releases.all
+        var weighed = 0
+        var first: [Int: ReportFinding] = [:]
+        for r in results.sorted(by: { $0.summary.path < $1.summary.path }) {
+            for v in r.summary.versions {
+                weighed += v.weighed
+                fits = fits.intersection(v.fitsMask)
+                for e in v.exclusions {
+                    // The first in the first file (files in path order) stands for the release.
+                    if let old = first[e.release], old.file != r.summary.path || (old.line, old.column) <= (e.line, e.column) {
+                        continue
+                    }
+                    first[e.release] = ReportFinding(
+                        file: r.summary.path, line: e.line, column: e.column, eventLine: e.line, event: nil,
+                        rule: "compat", severity: .error,
+                        message: "\(e.what) does not fit qemu-\(Releases.versions[e.release])'s schema",
+                        pointer: "", eventHash: "", sourceLine: "")
+                }
             }
-            out.append(Verdict(version: v, exclusion: first))
         }
-        return out
+        guard weighed > 0 else { return [] }
+        return Releases.versions.indices.map { i in
+            Verdict(version: Releases.versions[i], exclusion: fits.contains(i) ? nil : first[i] ?? ReportFinding(
+                file: "", line: 0, column: 0, eventLine: 0, event: nil, rule: "compat", severity: .error,
+                message: "some message does not fit its schema", pointer: "", eventHash: "", sourceLine: ""))
+        }
     }
 
     /// Runs of consecutive accepting releases, as `first-last` (or one version).
@@ -53,6 +63,7 @@ public enum Compatibility {
         if json {
             var w = JSONWriter(pretty: true)
             w.beginObject()
+            if verdicts.isEmpty { w.member("note", "no QMP messages found: nothing to decide") }
             w.key("compatible"); w.beginArray(); for r in ranges { w.string(r) }; w.endArray()
             w.key("versions"); w.beginArray()
             for v in verdicts {
@@ -68,7 +79,8 @@ public enum Compatibility {
             w.endArray(); w.endObject()
             return w.text + "\n"
         }
-        var out = ranges.isEmpty ? "No built-in QEMU release accepts every event.\n"
+        if verdicts.isEmpty { return "No QMP messages found: nothing to decide.\n" }
+        var out = ranges.isEmpty ? "No built-in QEMU release describes every message.\n"
             : "Compatible with QEMU " + ranges.joined(separator: ", ") + "\n"
         for v in verdicts where !v.accepted {
             let f = v.exclusion!

@@ -463,12 +463,14 @@ final class FileReducer {
         return !accepts.isEmpty && !accepts.contains(plan.primary)
     }
 
-    /// Whether weighing a message of stream `si` would want its place (it is the first the
-    /// primary describes that some release does not).
+    /// Whether weighing a message of stream `si` would want its place: it is the first some
+    /// release does not describe (or the first of those the primary describes).
     private func needsSite(_ accepts: ReleaseMask, _ si: Int) -> Bool {
-        guard let plan = config.inference, accepts.contains(plan.primary) else { return false }
-        let t = tallies[si]
-        for i in 0..<Releases.versions.count where !accepts.contains(i) && t?.foreign[i].site == nil { return true }
+        guard let plan = config.inference else { return false }
+        guard let t = tallies[si] else { return accepts != Releases.all }
+        for i in 0..<Releases.versions.count where !accepts.contains(i) {
+            if t.misfit[i].site == nil || (accepts.contains(plan.primary) && t.foreign[i].site == nil) { return true }
+        }
         return false
     }
 
@@ -573,7 +575,8 @@ final class FileReducer {
             }
             result.summary.versions.append(StreamVersion(
                 stream: stream, fits: Releases.ranges(fits), chosen: Releases.versions[chosen],
-                evidence: (t.evidence ?? fileEvidence)?.reason, weighed: t.weighed, misfits: t.misfits(chosen)))
+                evidence: (t.evidence ?? fileEvidence)?.reason, weighed: t.weighed, misfits: t.misfits(chosen),
+                fitsMask: fits, exclusions: t.exclusions))
         }
     }
 

@@ -31,9 +31,13 @@ public struct SchemaSelectingProvider: Sendable {
 
     public let rules: RuleSet
 
-    public init(fixed: (schema: Schema, choice: SchemaChoice)?, rules: RuleSet = RuleSet()) {
+    /// Every input's release inferred from its messages, whatever it says (`compat`).
+    let inferAlways: Bool
+
+    public init(fixed: (schema: Schema, choice: SchemaChoice)?, rules: RuleSet = RuleSet(), inferAlways: Bool = false) {
         self.fixed = fixed
         self.rules = rules
+        self.inferAlways = inferAlways
         cache = ValidatorCache(rules: rules)
         defaultVersion = BuiltinCatalogs.defaultVersion
     }
@@ -56,6 +60,7 @@ public struct SchemaSelectingProvider: Sendable {
             let v = cache.validator("fixed") { fixed.schema }
             return Selected(validator: v, choice: fixed.choice)
         }
+        if inferAlways { return inferred(reason: nil) }
         if let found = SchemaDetector().detect(head) {
             switch found {
             case .greeting(let version, _), .libvirtHeader(let version, _), .queryVersion(let version, _):

@@ -31,12 +31,25 @@ public struct StreamVersion: Sendable, Equatable {
     /// Messages weighed, and how many the chosen release does not describe.
     public var weighed: Int
     public var misfits: Int
+    /// The releases describing every weighed message, as a set.
+    public var fitsMask = ReleaseMask.none
+    /// Per release that does not fit: the first message it does not describe.
+    public var exclusions: [ReleaseExclusion] = []
 
     /// `inferred QEMU 7.2.0-8.2.0` (or the evidence's wording).
     public var summary: String {
         let range = fits.isEmpty ? "no single release fits every message; closest \(chosen)" : fits.joined(separator: ", ")
         return evidence.map { "QEMU \(range) (\($0))" } ?? "inferred QEMU \(range)"
     }
+}
+
+/// The first message of a stream that a release does not describe (`compat` shows it).
+public struct ReleaseExclusion: Sendable, Equatable {
+    public var release: Int
+    public var line: Int
+    public var column: Int
+    /// `event BLOCK_IO_ERROR`, `reply to query-block`, `command blockdev-add`.
+    public var what: String
 }
 
 /// What one stream's messages say about its release.
@@ -50,7 +63,8 @@ struct VersionTally {
         var kind: MessageKind
     }
 
-    /// A message the primary describes and some release does not: the first one per release.
+    /// A message some release does not describe: the first one per release (`misfit`), and
+    /// the first the primary describes (`foreign`: those make `version-conflict`).
     struct Foreign {
         var count = 0
         var site: StreamSite?
@@ -68,6 +82,7 @@ struct VersionTally {
     var rejects: [[Int]]
     var weighed = 0
     var foreign: [Foreign]
+    var misfit: [Foreign]
     var disputed: [Disputed] = []
     /// The release chosen, once chosen.
     var chosen: Int?
@@ -76,6 +91,7 @@ struct VersionTally {
         let n = Releases.versions.count
         rejects = Array(repeating: Array(repeating: 0, count: n), count: 3)
         foreign = Array(repeating: Foreign(), count: n)
+        misfit = foreign
     }
 
     static func tier(_ kind: MessageKind) -> Int {
@@ -83,6 +99,16 @@ struct VersionTally {
         case .event, .greeting: 0
         case .reply: 1
         case .command: 2
+        }
+    }
+
+    /// Per release that does not fit, its first misfit.
+    var exclusions: [ReleaseExclusion] {
+        misfit.indices.compactMap { i in
+            guard let site = misfit[i].site else { return nil }
+            let m = misfit[i]
+            let what = m.kind == .reply ? "reply to \(m.name.isEmpty ? "a command" : m.name)" : "\(m.kind.rawValue) \(m.name)"
+            return ReleaseExclusion(release: i, line: site.line, column: site.column, what: what)
         }
     }
 
@@ -97,6 +123,12 @@ struct VersionTally {
         let tier = Self.tier(kind)
         for i in 0..<foreign.count where !accepts.contains(i) {
             rejects[tier][i] += 1
+            misfit[i].count += 1
+            if misfit[i].site == nil {
+                misfit[i].site = site()
+                misfit[i].kind = kind
+                misfit[i].name = name
+            }
             if accepts.contains(primary) {
                 foreign[i].count += 1
                 if foreign[i].site == nil {
