@@ -120,3 +120,38 @@ import Testing
         #expect(extra.isEmpty, "not planted: \(extra.prefix(5)) \(found.filter { extra.contains(Planted(line: $0.line, rule: $0.rule)) }.prefix(3).map(\.message))")
     }
 }
+
+/// libvirt's capability probes (QEMU 4.2, 7.2, 9.1): every command and reply found - counted
+/// here independently, object by object - and checked against the release the file states (its
+/// own query-qmp-schema reply): no error-level finding.
+@Suite(.enabled(if: TestPaths.sharedAvailable, "needs ../shared (corpus/transcripts/libvirt-caps)"))
+struct LibvirtCapsCommandTests {
+    static let files = ["caps_4.2.0.x86_64.replies", "caps_7.2.0_x86_64.replies", "caps_9.1.0_x86_64.replies"]
+
+    /// Commands, replies and greetings by reading the file as libvirt writes it: pretty objects
+    /// separated by blank lines.
+    static func count(_ text: String) -> (commands: Int, replies: Int, greetings: Int) {
+        var c = 0, r = 0, g = 0
+        for block in text.components(separatedBy: "\n\n") where !block.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            guard let o = try? JSONSerialization.jsonObject(with: Data(block.utf8)) as? [String: Any] else { continue }
+            if o["execute"] != nil || o["exec-oob"] != nil { c += 1 }
+            if o["return"] != nil || o["error"] != nil { r += 1 }
+            if o["QMP"] != nil { g += 1 }
+        }
+        return (c, r, g)
+    }
+
+    @Test(arguments: files)
+    func everyCommandAndReplyFoundWithoutError(file: String) throws {
+        let path = TestPaths.sharedPath("corpus/transcripts/libvirt-caps/\(file)")
+        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+        let want = Self.count(String(decoding: bytes, as: UTF8.self))
+        #expect(want.commands > 50 && want.replies > 50)
+        let r = Linter(jobs: 2, selector: SchemaSelectingProvider(fixed: nil)).lint(bytes: bytes, path: file)
+        #expect(r.count(.command) == want.commands)
+        #expect(r.count(.reply) == want.replies)
+        #expect(r.count(.greeting) == want.greetings)
+        #expect(r.summary.errors == 0, "\(r.findings.filter { $0.severity == .error }.prefix(3).map(\.message))")
+        #expect(r.summary.schema?.reason.hasPrefix("query-qmp-schema reply") == true, "checked against its own schema")
+    }
+}
