@@ -256,8 +256,9 @@ final class Run: @unchecked Sendable {
         while let (r, keys, buf) = input.ready.removeValue(forKey: input.next) {
             input.reducer!.reduce(r, keys: keys, buffer: UnsafeRawBufferPointer(buf))
             PageBuffer.free(buf)
-            input.next += 1
-            moved.lock(); moved.broadcast(); moved.unlock()
+            // `next` is written under both locks: the reduction reads it under the input's,
+            // a waiting reader (the window above) under `moved`.
+            moved.lock(); input.next += 1; moved.broadcast(); moved.unlock()
         }
         let done = input.next == input.cuts.count - 1
         input.lock.unlock()
