@@ -145,34 +145,37 @@ enum RealQEMU {
         }.joined(separator: "\n")
         #expect(unexplained.count == 0, "\(context): false findings\n\(listing)")
 
-        // 3. Commands and replies counted exactly (issue 15, item 7).
+        // 3. Commands, replies and greetings counted exactly (issue 15, item 7).
         let byName = (summary["commandsByName"] as? [String: Any] ?? [:]).compactMapValues { entry in
-            (entry as? Int) ?? ((entry as? [String: Any])?["count"] as? Int)
+            (entry as? [String: Any])?["count"] as? Int
         }
         let reported = CommandTally(
             commands: summary["commands"] as? Int, replies: summary["replies"] as? Int,
-            errorReplies: summary["errorReplies"] as? Int, byName: byName)
+            errorReplies: summary["errorReplies"] as? Int, greetings: summary["greetings"] as? Int, byName: byName)
         let expected = CommandTally(
-            commands: counts.commands, replies: counts.replies, errorReplies: counts.errors, byName: counts.commandsByName)
-        withKnownIssue("the report has no summary.commands / replies / errorReplies yet (issue 15, item 7)") {
-            let names = Set(reported.byName.keys).union(expected.byName.keys).sorted()
-                .filter { reported.byName[$0] != expected.byName[$0] }.prefix(8)
-                .map { "\($0): \(reported.byName[$0].map(String.init) ?? "none") not \(expected.byName[$0] ?? 0)" }
-            #expect(reported == expected, "\(context): commands and replies; \(names.joined(separator: ", "))")
-        } when: {
-            summary["commands"] == nil
-        }
+            commands: counts.commands, replies: counts.replies, errorReplies: counts.errors,
+            greetings: counts.greetings, byName: counts.commandsByName)
+        let names = Set(reported.byName.keys).union(expected.byName.keys).sorted()
+            .filter { reported.byName[$0] != expected.byName[$0] }.prefix(8)
+            .map { "\($0): \(reported.byName[$0].map(String.init) ?? "none") not \(expected.byName[$0] ?? 0)" }
+        #expect(reported == expected, "\(context): commands and replies; \(names.joined(separator: ", "))")
+        // Each file's counts add up to the summary's (one file here).
+        let files = report["files"] as? [[String: Any]] ?? []
+        #expect(files.count == 1 && files[0]["commands"] as? Int == reported.commands
+                    && files[0]["replies"] as? Int == reported.replies, "\(context): per-file counts")
     }
 
     struct CommandTally: Equatable, CustomTestStringConvertible {
         var commands: Int?
         var replies: Int?
         var errorReplies: Int?
+        var greetings: Int?
         var byName: [String: Int]
 
         var testDescription: String {
             let n = { (v: Int?) in v.map(String.init) ?? "none" }
-            return "commands \(n(commands)), replies \(n(replies)), error replies \(n(errorReplies)), \(byName.count) command names"
+            return "commands \(n(commands)), replies \(n(replies)), error replies \(n(errorReplies)), "
+                + "greetings \(n(greetings)), \(byName.count) command names"
         }
     }
 

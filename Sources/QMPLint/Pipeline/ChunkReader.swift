@@ -195,7 +195,7 @@ final class ChunkReader: MessageSink {
                 if f.count > 1 { result.omitted[RuleSet.index(of: f.rule) ?? 0, default: 0] += f.count - 1 }
                 let subject = m.kind == .reply ? r.checkedAgainst : r.name
                 add(f, at: text.inputOffset(f.offset), eventLine: r.line, event: subject?.isEmpty == false ? subject : nil,
-                    hash: hash)
+                    hash: hash, kind: m.kind)
             }
             r.findings = first..<result.findings.count
         }
@@ -220,7 +220,8 @@ final class ChunkReader: MessageSink {
             let hash = StableHash.hex(ofBytes: UnsafeRawBufferPointer(rebasing: buffer[r.start..<min(r.end, buffer.count)]))
             add(RawFinding(rule: MalformedJSONRule.description.id, severity: severity, message: what + m.message,
                            pointer: "", offset: 0),
-                at: text.inputOffset(min(m.fault, text.bytes.count)), eventLine: r.line, event: m.name, hash: hash)
+                at: text.inputOffset(min(m.fault, text.bytes.count)), eventLine: r.line, event: m.name, hash: hash,
+                kind: m.kind)
             r.findings = first..<result.findings.count
         }
         result.messages.append(r)
@@ -244,7 +245,7 @@ final class ChunkReader: MessageSink {
         let before = result.findings.count
         add(RawFinding(rule: UnparsedEventTextRule.description.id, severity: severity,
                        message: UnparsedEventTextRule.message(), pointer: "", offset: 0),
-            at: max(0, at - 1), eventLine: lines.line(of: at, buffer), event: nil, hash: hash)
+            at: max(0, at - 1), eventLine: lines.line(of: at, buffer), event: nil, hash: hash, kind: nil)
         if result.findings.count > before { result.loose.append(result.findings.removeLast()) }
     }
 
@@ -346,11 +347,11 @@ final class ChunkReader: MessageSink {
     // MARK: - Findings
 
     /// Places a finding at input offset `at` of the buffer.
-    private func add(_ f: RawFinding, at: Int, eventLine: Int, event: String?, hash: String) {
+    private func add(_ f: RawFinding, at: Int, eventLine: Int, event: String?, hash: String, kind: MessageKind?) {
         let at = min(max(0, at), max(0, buffer.count - 1))
         result.findings.append(ReportFinding.placing(f, at: at, line: lines.line(of: at, buffer), in: buffer,
                                                      lines: &sourceLines, file: config.path, eventLine: eventLine,
-                                                     event: event, hash: hash))
+                                                     event: event, hash: hash, kind: kind))
     }
 }
 
@@ -419,12 +420,12 @@ extension ReportFinding {
     /// formats show it. The one place a finding gets its place.
     static func placing(_ f: RawFinding, at: Int, line: Int, in buffer: UnsafeRawBufferPointer,
                         lines: inout SourceLineCapture, file: String, eventLine: Int, event: String?,
-                        hash: String) -> ReportFinding {
+                        hash: String, kind: MessageKind?) -> ReportFinding {
         let x = lines.excerpt(buffer, at: at)
         return ReportFinding(
             file: file, line: line, column: at - x.lineStart + 1, eventLine: eventLine, event: event, rule: f.rule,
             severity: f.severity, message: f.message, pointer: f.pointer, eventHash: hash, sourceLine: x.text,
-            sourceLineStart: x.start, sourceLineTruncated: x.truncated)
+            sourceLineStart: x.start, sourceLineTruncated: x.truncated, kind: kind)
     }
 }
 

@@ -275,7 +275,7 @@ final class FileReducer {
         let key = streams[si].key
         let line = origin.lineBase + r.line
         site.reset(buffer: buffer, start: r.start, end: r.end, line: line,
-                   event: r.kind == .event ? r.name : nil, invalid: r.hasError)
+                   event: r.kind == .event ? r.name : nil, invalid: r.hasError, kind: r.kind)
         if r.malformed {
             if r.kind == .event {
                 result.summary.malformed += 1
@@ -447,6 +447,7 @@ final class FileReducer {
         var note = first
         note.rule = RejectedCommandRule.description.id
         note.severity = severity
+        note.kind = .command
         note.pointer = first.pointer
         note.message = RejectedCommandRule.message(first, more: p.findings.count - 1,
                                                     errorClass: rejected.isEmpty ? nil : rejected)
@@ -570,7 +571,8 @@ final class FileReducer {
                                          event: site.event ?? (foreign.name.isEmpty ? nil : foreign.name),
                                          rule: VersionConflictRule.description.id, severity: severity, message: message,
                                          pointer: "", eventHash: site.eventHash, sourceLine: site.sourceLine,
-                                         sourceLineStart: site.sourceLineStart, sourceLineTruncated: site.sourceLineTruncated),
+                                         sourceLineStart: site.sourceLineStart,
+                                         sourceLineTruncated: site.sourceLineTruncated, kind: foreign.kind),
                            stream: StreamName.make(key: streams[si].key, session: 1))
             }
             result.summary.versions.append(StreamVersion(
@@ -625,7 +627,7 @@ final class FileReducer {
         let found = raw.map { f in
             ReportFinding.placing(f, at: f.offset, line: line + ByteScan.countNewlines(buffer, from: r.start, to: f.offset),
                                   in: buffer, lines: &lines, file: config.path, eventLine: line,
-                                  event: command, hash: hash)
+                                  event: command, hash: hash, kind: .reply)
         }
         var accepts = r.accepts
         if r.probed, let plan = config.inference {
@@ -656,7 +658,7 @@ final class FileReducer {
                 file: config.path, line: site.line, column: site.column, eventLine: site.eventLine, event: site.event,
                 rule: RuleRegistry.all[item.rule].description.id, severity: severity, message: item.message,
                 pointer: "", eventHash: site.eventHash, sourceLine: site.sourceLine,
-                sourceLineStart: site.sourceLineStart, sourceLineTruncated: site.sourceLineTruncated),
+                sourceLineStart: site.sourceLineStart, sourceLineTruncated: site.sourceLineTruncated, kind: site.kind),
             stream: stream)
     }
 

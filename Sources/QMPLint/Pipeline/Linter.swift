@@ -331,6 +331,7 @@ final class Run: @unchecked Sendable {
     func finish(_ input: Input) {
         guard let reducer = input.reducer else { return }
         var r = reducer.finish()
+        r.summarise()
         r.summary.schema = reducer.schema
         r.summary.notices = input.notices + r.summary.notices
         input.result = r

@@ -1,6 +1,6 @@
 /// GitHub Actions workflow commands (`--format github`): one `::error`, `::warning` or
 /// `::notice` line per finding, which the runner turns into annotations on the file, then a
-/// plain totals line.
+/// plain totals line (events, and commands and replies when there are any).
 ///
 /// Escaping follows the Actions toolkit: in the message `%`, CR and LF become `%25`, `%0D`,
 /// `%0A`; property values also encode `:` and `,`. Other control characters from the log are
@@ -29,7 +29,9 @@ public enum GitHubActionsReporter: LiveReporter {
 
     public static func liveEnd(_ report: LintReport, options: ReportOptions) -> String {
         let s = report.summary
-        var out = "qmp-lint: \(counted(s.events, "event")) in \(counted(s.files, "file")): "
+        var out = "qmp-lint: \(counted(s.events, "event"))"
+        if s.commands + s.replies > 0 { out += ", " + TextReporter.messageCounts(s) }
+        out += " in \(counted(s.files, "file")): "
         var severities = [counted(s.errors, "error")]
         if options.minimumSeverity <= .warning { severities.append(counted(s.warnings, "warning")) }
         if options.minimumSeverity <= .note { severities.append(counted(s.notes, "note")) }

@@ -2,9 +2,11 @@
 /// font or other resource to fetch (its Content-Security-Policy forbids them): totals, severity
 /// filters, an SVG timeline with one row per stream (x = time, or event order when no event has
 /// a timestamp; a mark per event, or per pixel bin when events crowd; findings as coloured marks
-/// that link to the list), the jobs of each stream, events per name, findings per rule, files
-/// with their schema, and the findings, repeated ones grouped (`id="finding-N"`, N the number in
-/// report order of the group's first finding).
+/// that link to the list), the jobs of each stream, events per name, commands per name (when
+/// there are any; collapsed), findings per rule, files with their schema and the QEMU release
+/// inferred per stream, where each event marker ended and the log shapes found (collapsed), and
+/// the findings, repeated ones grouped (`id="finding-N"`, N the number in report order of the
+/// group's first finding).
 ///
 /// The severity filters are checkboxes read by CSS (`:checked ~ main ...`), so they work under
 /// the page's policy without a script; notes start hidden unless the run listed them
@@ -49,7 +51,9 @@ public enum HTMLReporter: StreamingReporter {
         }
         out += "<main>\n<h1>qmp-lint report</h1>\n<p class=\"totals\">"
         out += "\(counted(s.files, "file")), \(counted(s.bytes, "byte")), \(counted(s.lines, "line")): "
-        out += "<b>\(counted(s.events, "event"))</b>, \(s.invalidEvents) invalid, \(s.malformed) malformed; "
+        out += "<b>\(counted(s.events, "event"))</b>, \(s.invalidEvents) invalid, \(s.malformed) malformed"
+        if s.commands + s.replies > 0 { out += ", " + TextReporter.messageCounts(s) }
+        out += "; "
         // Coloured only when there are some; severities below --min-severity left out.
         var totals = [s.errors > 0 ? "<b class=\"sev-error\">\(counted(s.errors, "error"))</b>" : "0 errors"]
         if options.minimumSeverity <= .warning {
@@ -363,6 +367,20 @@ public enum HTMLReporter: StreamingReporter {
             }
             out += "</tbody>\n</table>\n"
         }
+        if !s.commandsByName.isEmpty {
+            let names = report.sortedCommandCounts
+            out += "</section>\n<section id=\"commands\">\n<h2>Commands by name</h2>\n"
+            out += "<details><summary>\(counted(s.commands, "command")) of \(counted(names.count, "name"))"
+            out += ", \(counted(s.replies, "reply", "replies")), "
+            out += counted(s.errorReplies, "error reply", "error replies") + "</summary>\n<table>\n<thead><tr>"
+            out += "<th>Command</th><th>Total</th><th>Error replies</th><th>Invalid</th></tr></thead>\n<tbody>\n"
+            for (name, count) in names {
+                out += "<tr class=\"command-count\"><td>\(escape(name))</td><td>\(count.total)</td>"
+                out += "<td>\(count.errors)</td>"
+                out += "<td\(count.invalid > 0 ? " class=\"sev-error\"" : "")>\(count.invalid)</td></tr>\n"
+            }
+            out += "</tbody>\n</table>\n</details>\n"
+        }
         out += "</section>\n<section id=\"rules\">\n<h2>Findings by rule</h2>\n"
         if s.findingsByRule.isEmpty {
             out += "<p>No findings.</p>\n"
@@ -378,10 +396,13 @@ public enum HTMLReporter: StreamingReporter {
         if report.files.isEmpty {
             out += "<p>No files.</p>\n"
         } else {
+            // Commands and replies get columns when the report has any.
+            let messages = s.commands + s.replies > 0
             out += "<table>\n<thead><tr><th>File</th><th>Events</th><th>Invalid</th><th>Malformed</th>"
+            if messages { out += "<th>Commands</th><th>Replies</th>" }
             out += "<th>Errors</th><th>Warnings</th><th>Notes</th><th>Schema</th></tr></thead>\n<tbody>\n"
             for f in report.files {
-                let schema: String
+                var schema: String
                 if let reason = f.readError {
                     schema = "<span class=\"sev-error\">unreadable: \(escape(reason))</span>"
                 } else if let choice = f.schema {
@@ -390,13 +411,38 @@ public enum HTMLReporter: StreamingReporter {
                 } else {
                     schema = ""
                 }
+                for v in f.versions {
+                    schema += "<span class=\"version\">\(escape(v.summary + " (stream " + v.stream + ")"))</span>"
+                }
                 out += "<tr class=\"file\"><td>\(escape(f.path))</td><td>\(f.events)</td><td>\(f.invalidEvents)</td>"
-                out +=
-                    "<td>\(f.malformed)</td><td>\(f.errors)</td><td>\(f.warnings)</td><td>\(f.notes)</td><td>\(schema)</td></tr>\n"
+                out += "<td>\(f.malformed)</td>"
+                if messages { out += "<td>\(f.commands)</td><td>\(f.replies)</td>" }
+                out += "<td>\(f.errors)</td><td>\(f.warnings)</td><td>\(f.notes)</td><td>\(schema)</td></tr>\n"
             }
             out += "</tbody>\n</table>\n"
+            appendMarkers(report, to: &out)
         }
         out += "</section>\n"
+    }
+
+    /// Where each input's event markers ended and the log shapes its messages were found in, in
+    /// a disclosure (the proof that nothing was dropped, for whoever doubts it).
+    static func appendMarkers(_ report: LintReport, to out: inout String) {
+        let m = report.summary.markers
+        out += "<details class=\"markers\"><summary>Event markers: \(m.total) in the text, "
+        out += "\(m.events) parsed events, \(m.total - m.events) other</summary>\n"
+        out += "<table class=\"markers\">\n<thead><tr><th>File</th><th>Parsed events</th><th>Malformed</th>"
+        out += "<th>Echoes</th><th>Not events</th><th>Unparsed</th><th>Log shapes (messages)</th></tr></thead>\n"
+        out += "<tbody>\n"
+        for f in report.files where f.readError == nil {
+            let x = f.markers
+            let shapes = f.dialects.keys.sorted().map { "\($0) \(f.dialects[$0]!)" }.joined(separator: ", ")
+            out += "<tr class=\"markers\"><td>\(escape(f.path))</td><td>\(x.events)</td><td>\(x.malformed)</td>"
+            out += "<td>\(x.echoes)</td><td>\(x.notEvents)</td>"
+            out += "<td\(x.unparsed > 0 ? " class=\"sev-warning\"" : "")>\(x.unparsed)</td>"
+            out += "<td>\(escape(shapes))</td></tr>\n"
+        }
+        out += "</tbody>\n</table>\n</details>\n"
     }
 
     // MARK: - Findings
@@ -793,6 +839,8 @@ public enum HTMLReporter: StreamingReporter {
         a.rule { color: inherit; }
         h3.stream-jobs { font: 600 13px ui-monospace, monospace; margin: 1em 0 .3em; }
         table.jobs td:nth-child(-n+4), table.jobs th:nth-child(-n+4) { text-align: left; }
+        #files table.markers td:last-child, #files table.markers th:last-child { text-align: left; }
+        .version { display: block; color: #555; }
         input.filter { position: absolute; opacity: 0; width: 1px; height: 1px; }
         p.filters label { cursor: pointer; margin-right: 1em; user-select: none; }
         p.filters label::before { content: "\u{2610}\u{00A0}"; }

@@ -5,7 +5,8 @@
 /// `<system-out>` carries the message: visible in the detail view without failing a build that
 /// the exit status would pass. An unreadable file is one test case with an `<error>`. A file
 /// without findings gets one passing test case, so every input shows up. Test-case names are
-/// `line L: EVENT [rule] /pointer`, numbered `(2)`, `(3)`... when they would repeat.
+/// `line L: EVENT [rule] /pointer` (EVENT: the event's or command's name; for a reply, the command
+/// it answers), numbered `(2)`, `(3)`... when they would repeat.
 public enum JUnitReporter: DocumentReporter {
     public static let identifier = "junit"
     public static let description = "JUnit XML: a test suite per file, a test case per finding"
@@ -35,7 +36,7 @@ public enum JUnitReporter: DocumentReporter {
             var usedNames: [String: Int] = [:]
             for f in group.findings {
                 tests += 1
-                var name = "line \(f.line): \(f.event ?? "(unnamed event)") [\(f.rule)]"
+                var name = "line \(f.line): \(f.event ?? unnamed(f.kind)) [\(f.rule)]"
                 if !f.pointer.isEmpty { name += " " + f.pointer }
                 let seen = usedNames[name, default: 0] + 1
                 usedNames[name] = seen
@@ -73,6 +74,16 @@ public enum JUnitReporter: DocumentReporter {
         out += " failures=\"\(totalFailures)\" errors=\"\(totalErrors)\""
         if body.isEmpty { return out + "/>\n" }
         return out + ">\n" + body + "</testsuites>\n"
+    }
+
+    /// What a test case is named after when its finding names no event or command.
+    static func unnamed(_ kind: MessageKind?) -> String {
+        switch kind {
+        case .command: "(unnamed command)"
+        case .reply: "(reply)"
+        case .greeting: "(greeting)"
+        case .event, nil: "(unnamed event)"
+        }
     }
 }
 

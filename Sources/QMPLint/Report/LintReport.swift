@@ -8,7 +8,11 @@ public struct ReportFinding: Sendable, Equatable {
     /// 1-based line where the event's text starts (the `{`, or the start of a virsh record).
     public var eventLine: Int
     /// The event name when known (also for unknown events), nil for malformed text without one.
+    /// For a command, the command's name; for a reply, the name of the command it answers.
     public var event: String?
+    /// What the finding is about: an event, a command, a reply or a greeting (malformed text
+    /// by what it was read as); nil for text that is no parsed message (`unparsed-event-text`).
+    public var kind: MessageKind?
     public var rule: String
     public var severity: Severity
     public var message: String
@@ -31,8 +35,9 @@ public struct ReportFinding: Sendable, Equatable {
 
     public init(file: String, line: Int, column: Int, eventLine: Int, event: String?, rule: String,
                 severity: Severity, message: String, pointer: String, eventHash: String, sourceLine: String,
-                stream: String? = nil, sourceLineStart: Int = 1, sourceLineTruncated: Bool = false) {
-        self.file = file; self.line = line; self.column = column; self.eventLine = eventLine
+                stream: String? = nil, sourceLineStart: Int = 1, sourceLineTruncated: Bool = false,
+                kind: MessageKind? = nil) {
+        self.file = file; self.line = line; self.column = column; self.eventLine = eventLine; self.kind = kind
         self.event = event; self.rule = rule; self.severity = severity; self.message = message
         self.pointer = pointer; self.eventHash = eventHash; self.sourceLine = sourceLine; self.stream = stream
         self.sourceLineStart = sourceLineStart; self.sourceLineTruncated = sourceLineTruncated
@@ -173,6 +178,22 @@ public struct FileSummary: Sendable, Equatable {
     public var malformed: Int = 0
     /// Events with at least one error-level finding (malformed ones not included).
     public var invalidEvents: Int = 0
+    /// Commands, replies (a qmp-shell object holding both counts as one of each) and greetings
+    /// found, each once: copies libvirt logged again are counted in `echoes` instead.
+    public var commands: Int = 0
+    public var replies: Int = 0
+    public var greetings: Int = 0
+    /// Replies that are errors (`{"error": ...}`).
+    public var errorReplies: Int = 0
+    /// Copies of messages logged again (a libvirt `Line [...]` record and its monitor record).
+    public var echoes: Int = 0
+    /// Per command name as written: sent, answered with an error, invalid.
+    public var commandsByName: [String: CommandCount] = [:]
+    /// Where every event marker of the input ended up: the buckets add up to every `"event"`
+    /// (`'event'`, `\"event\"`) marker and virsh event record of the input.
+    public var markers = MarkerCounts()
+    /// Messages found per log shape (`DialectID` raw value), shapes that found none left out.
+    public var dialects: [String: Int] = [:]
     public var errors: Int = 0
     public var warnings: Int = 0
     public var notes: Int = 0
@@ -199,6 +220,16 @@ public struct ReportSummary: Sendable, Equatable {
     public var invalidEvents: Int = 0
     /// Per event name as written (unknown names included).
     public var eventsByName: [String: EventCount] = [:]
+    /// Commands, replies, greetings, error replies and echoes over all inputs (`FileSummary`).
+    public var commands: Int = 0
+    public var replies: Int = 0
+    public var greetings: Int = 0
+    public var errorReplies: Int = 0
+    public var echoes: Int = 0
+    /// Per command name as written: sent, answered with an error, invalid.
+    public var commandsByName: [String: CommandCount] = [:]
+    /// Where every event marker of every input ended up.
+    public var markers = MarkerCounts()
     public var findingsByRule: [String: Int] = [:]
     public var errors: Int = 0
     public var warnings: Int = 0

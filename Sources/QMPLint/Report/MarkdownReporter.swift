@@ -1,6 +1,7 @@
 /// A Markdown post-mortem (`--format markdown`) to paste into a ticket or a CI job summary:
-/// totals, events per name, findings per rule, files, the schema used and the first findings
-/// (errors first, then warnings, then notes, capped by `ReportOptions.markdownFindingLimit`).
+/// totals, events per name, commands per name (when there are any), findings per rule, files
+/// (with the QEMU release inferred per stream, where it was), the schema used and the first
+/// findings (errors first, then warnings, then notes, capped by `ReportOptions.markdownFindingLimit`).
 ///
 /// Text copied from logs is escaped so it cannot break a table or inject markup: `\`, `` ` ``,
 /// `*`, `_`, `[`, `]`, `|` are backslash-escaped, `<`, `>`, `&` become entities, line breaks
@@ -14,7 +15,10 @@ public enum MarkdownReporter: DocumentReporter {
         let s = report.summary
         var out = "# qmp-lint report\n\n"
         out += "\(counted(s.files, "file")), \(counted(s.bytes, "byte")), \(counted(s.lines, "line")): "
-        out += "**\(counted(s.events, "event"))**, \(s.invalidEvents) invalid, \(s.malformed) malformed; "
+        out += "**\(counted(s.events, "event"))**, \(s.invalidEvents) invalid, \(s.malformed) malformed"
+        let messages = s.commands + s.replies > 0
+        if messages { out += ", " + TextReporter.messageCounts(s) }
+        out += "; "
         out += "**\(counted(s.errors, "error"))**"
         if options.minimumSeverity <= .warning { out += ", \(counted(s.warnings, "warning"))" }
         if options.minimumSeverity <= .note { out += ", \(counted(s.notes, "note"))" }
@@ -22,6 +26,11 @@ public enum MarkdownReporter: DocumentReporter {
         out += ".\n\n"
         if let first = s.firstEvent, let last = s.lastEvent {
             out += "Events from \(first.iso8601) to \(last.iso8601) (UTC).\n\n"
+        }
+        if s.markers.total != s.markers.events {
+            let m = s.markers
+            out += "Event markers: \(m.events) parsed events, \(m.malformed) in malformed text, \(m.echoes) in echoes, "
+            out += "\(m.notEvents) not events, \(m.unparsed) unparsed.\n\n"
         }
         let schemas = report.schemasUsed
         if schemas.count == 1 {
@@ -42,6 +51,14 @@ public enum MarkdownReporter: DocumentReporter {
             }
         }
 
+        if !s.commandsByName.isEmpty {
+            out += "\n## Commands by name\n\n"
+            out += "| Command | Total | Error replies | Invalid |\n|---|---:|---:|---:|\n"
+            for (name, count) in report.sortedCommandCounts {
+                out += "| \(escape(name)) | \(count.total) | \(count.errors) | \(count.invalid) |\n"
+            }
+        }
+
         out += "\n## Findings by rule\n\n"
         if s.findingsByRule.isEmpty {
             out += "No findings.\n"
@@ -54,10 +71,12 @@ public enum MarkdownReporter: DocumentReporter {
         if report.files.isEmpty {
             out += "No files.\n"
         } else {
-            out += "| File | Events | Invalid | Malformed | Errors | Warnings | Notes | Schema |\n"
-            out += "|---|---:|---:|---:|---:|---:|---:|---|\n"
+            // Commands and replies get columns when the report has any.
+            out += "| File | Events | Invalid | Malformed |" + (messages ? " Commands | Replies |" : "")
+            out += " Errors | Warnings | Notes | Schema |\n"
+            out += "|---|---:|---:|---:|" + (messages ? "---:|---:|" : "") + "---:|---:|---:|---|\n"
             for f in report.files {
-                let schema: String
+                var schema: String
                 if let reason = f.readError {
                     schema = "unreadable: " + escape(reason)
                 } else if let choice = f.schema {
@@ -65,7 +84,9 @@ public enum MarkdownReporter: DocumentReporter {
                 } else {
                     schema = ""
                 }
+                for v in f.versions { schema += "<br>" + escape(v.summary + " (stream " + v.stream + ")") }
                 out += "| \(escape(f.path)) | \(f.events) | \(f.invalidEvents) | \(f.malformed) | "
+                if messages { out += "\(f.commands) | \(f.replies) | " }
                 out += "\(f.errors) | \(f.warnings) | \(f.notes) | \(schema) |\n"
             }
         }

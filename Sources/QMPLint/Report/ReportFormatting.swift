@@ -220,6 +220,11 @@ extension LintReport {
         summary.eventsByName.keys.sorted().map { ($0, summary.eventsByName[$0]!) }
     }
 
+    /// Command names in sorted order with their counts.
+    var sortedCommandCounts: [(name: String, count: CommandCount)] {
+        summary.commandsByName.keys.sorted().map { ($0, summary.commandsByName[$0]!) }
+    }
+
     /// Rule ids in sorted order with their finding counts.
     var sortedRuleCounts: [(rule: String, count: Int)] {
         summary.findingsByRule.keys.sorted().map { ($0, summary.findingsByRule[$0]!) }

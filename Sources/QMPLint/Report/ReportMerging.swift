@@ -55,15 +55,7 @@ public enum ReportMerging {
     public static func checkTotals(_ reports: [LintReport], paths: [String]) throws(ReadError) {
         var sums: [String: Int] = [:]
         for (i, r) in reports.enumerated() {
-            let o = r.summary
-            var counts: [(String, Int)] = [
-                ("files", o.files), ("bytes", o.bytes), ("lines", o.lines), ("events", o.events),
-                ("malformed", o.malformed), ("invalidEvents", o.invalidEvents), ("errors", o.errors),
-                ("warnings", o.warnings), ("notes", o.notes), ("unreadableFiles", o.unreadableFiles),
-            ]
-            for (k, v) in o.eventsByName { counts += [("eventsByName \(k)", v.total), ("invalidByName \(k)", v.invalid)] }
-            for (k, v) in o.findingsByRule { counts.append(("findingsByRule \(k)", v)) }
-            for (key, value) in counts {
+            for (key, value) in r.summary.counts {
                 let (sum, overflow) = sums[key, default: 0].addingReportingOverflow(value)
                 if overflow || value < 0 {
                     throw ReadError(path: paths[i], message: "summary count \(key) (\(value)) cannot be added to the other reports' (the total passes \(Int.max))")
@@ -81,17 +73,7 @@ public enum ReportMerging {
         var files: [FileSummary] = []
         var findings: [ReportFinding] = []
         for r in reports {
-            let o = r.summary
-            s.files += o.files; s.bytes += o.bytes; s.lines += o.lines; s.events += o.events
-            s.malformed += o.malformed; s.invalidEvents += o.invalidEvents
-            s.errors += o.errors; s.warnings += o.warnings; s.notes += o.notes
-            s.unreadableFiles += o.unreadableFiles
-            if let t = o.firstEvent, s.firstEvent.map({ t < $0 }) ?? true { s.firstEvent = t }
-            if let t = o.lastEvent, s.lastEvent.map({ $0 < t }) ?? true { s.lastEvent = t }
-            for (k, v) in o.eventsByName {
-                s.eventsByName[k, default: EventCount()] += v
-            }
-            for (k, v) in o.findingsByRule { s.findingsByRule[k, default: 0] += v }
+            s.add(r.summary)
             files += r.files
             findings += r.findings
         }
@@ -126,6 +108,53 @@ public enum ReportMerging {
             guard let n = node(o, k), t[n].kind == .object else { return nil }
             return SchemaChoice(name: str(n, "name") ?? "", reason: str(n, "reason") ?? "")
         }
+        func strings(_ o: Int, _ k: String) -> [String] {
+            var out: [String] = []
+            guard let n = node(o, k), t[n].kind == .array else { return out }
+            t.forEachElement(n) { _, e in if t[e].kind == .string { out.append(t.string(e)) } }
+            return out
+        }
+        /// A finding's `kind`: nil when absent or null; anything but a message kind is a problem.
+        func kind(_ o: Int) -> MessageKind? {
+            guard let n = node(o, "kind"), t[n].kind != .null else { return nil }
+            if t[n].kind == .string, let k = MessageKind(rawValue: t.string(n)) { return k }
+            if problem == nil {
+                problem = "kind is \(t.rawText(n).prefix(40)), not one of event, command, reply, greeting or null"
+            }
+            return nil
+        }
+        func markers(_ o: Int) -> MarkerCounts {
+            var m = MarkerCounts()
+            guard let n = node(o, "markers"), t[n].kind == .object else { return m }
+            m.events = int(n, "events") ?? 0; m.malformed = int(n, "malformed") ?? 0; m.echoes = int(n, "echoes") ?? 0
+            m.notEvents = int(n, "notEvents") ?? 0; m.unparsed = int(n, "unparsed") ?? 0
+            return m
+        }
+        /// `commandsByName`: `{name: {count, errors, invalid}}`.
+        func commandCounts(_ o: Int) -> [String: CommandCount] {
+            var out: [String: CommandCount] = [:]
+            guard let n = node(o, "commandsByName"), t[n].kind == .object else { return out }
+            t.forEachMember(n) { key, value in
+                out[t.string(key)] = CommandCount(total: int(value, "count") ?? 0, errors: int(value, "errors") ?? 0,
+                                                  invalid: int(value, "invalid") ?? 0)
+            }
+            return out
+        }
+        func versions(_ o: Int) -> [StreamVersion] {
+            var out: [StreamVersion] = []
+            guard let n = node(o, "versions"), t[n].kind == .array else { return out }
+            t.forEachElement(n) { _, v in
+                out.append(StreamVersion(stream: str(v, "stream") ?? "", fits: strings(v, "fits"),
+                                         chosen: str(v, "chosen") ?? "", evidence: str(v, "evidence"),
+                                         weighed: int(v, "weighed") ?? 0, misfits: int(v, "misfits") ?? 0))
+            }
+            return out
+        }
+        /// The message counts the summary and each file share (`JSONReporter.writeMessageCounts`).
+        func messageCounts(_ o: Int) -> (commands: Int, replies: Int, errorReplies: Int, greetings: Int, echoes: Int) {
+            (int(o, "commands") ?? 0, int(o, "replies") ?? 0, int(o, "errorReplies") ?? 0, int(o, "greetings") ?? 0,
+             int(o, "echoes") ?? 0)
+        }
         func counts(_ o: Int, _ k: String) -> [String: Int] {
             var out: [String: Int] = [:]
             guard let n = node(o, k), t[n].kind == .object else { return out }
@@ -157,6 +186,9 @@ public enum ReportMerging {
                     s.eventsByName[k] = EventCount(total: v, invalid: invalid[k] ?? 0, malformed: malformed[k] ?? 0)
                 }
                 s.findingsByRule = counts(n, "findingsByRule")
+                (s.commands, s.replies, s.errorReplies, s.greetings, s.echoes) = messageCounts(n)
+                s.commandsByName = commandCounts(n)
+                s.markers = markers(n)
             }
             var files: [FileSummary] = []
             if let n = node(0, "files"), t[n].kind == .array {
@@ -166,6 +198,11 @@ public enum ReportMerging {
                     fs.malformed = int(f, "malformed") ?? 0; fs.invalidEvents = int(f, "invalidEvents") ?? 0
                     fs.errors = int(f, "errors") ?? 0; fs.warnings = int(f, "warnings") ?? 0; fs.notes = int(f, "notes") ?? 0
                     fs.schema = choice(f, "schema"); fs.readError = str(f, "readError")
+                    (fs.commands, fs.replies, fs.errorReplies, fs.greetings, fs.echoes) = messageCounts(f)
+                    fs.commandsByName = commandCounts(f)
+                    fs.markers = markers(f)
+                    fs.dialects = counts(f, "dialects")
+                    fs.versions = versions(f)
                     files.append(fs)
                 }
             }
@@ -177,7 +214,7 @@ public enum ReportMerging {
                         eventLine: int(f, "eventLine") ?? 0, event: str(f, "event"), rule: str(f, "rule") ?? "",
                         severity: Severity(rawValue: str(f, "severity") ?? "") ?? .error, message: str(f, "message") ?? "",
                         pointer: str(f, "pointer") ?? "", eventHash: str(f, "eventHash") ?? "", sourceLine: "",
-                        stream: str(f, "stream")))
+                        stream: str(f, "stream"), kind: kind(f)))
                 }
             }
             return LintReport(toolVersion: str(node(0, "tool") ?? 0, "version") ?? "",

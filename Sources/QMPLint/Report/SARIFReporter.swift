@@ -1,6 +1,8 @@
 /// SARIF 2.1.0 (`--format sarif`) for code-scanning services: one run whose driver lists the
 /// rule catalogue, one result per finding, the input files as artifacts, and unreadable files
-/// as tool execution notifications.
+/// as tool execution notifications. Each result's `properties` say what it is about (`kind`:
+/// event, command, reply, greeting, or null), and an artifact's `properties.qemuReleases` the
+/// QEMU release inferred per stream of an input whose release was not stated.
 ///
 /// Locations are relative URI references against `%SRCROOT%` (absolute paths become `file:`
 /// URIs). Columns are counted in Unicode code points (`columnKind`), converted from the byte
@@ -95,6 +97,15 @@ public enum SARIFReporter: DocumentReporter {
             w.key("location")
             writeArtifactLocation(group.path, index: nil, to: &w)
             if let file = group.summary, file.readError == nil { w.member("length", file.bytes) }
+            if let versions = group.summary?.versions, !versions.isEmpty {
+                w.key("properties")
+                w.beginObject()
+                w.key("qemuReleases")
+                w.beginArray()
+                for v in versions { JSONReporter.writeVersion(v, to: &w) }
+                w.endArray()
+                w.endObject()
+            }
             w.endObject()
         }
         w.endArray()
@@ -243,6 +254,7 @@ public enum SARIFReporter: DocumentReporter {
         w.endObject()
         w.key("properties")
         w.beginObject()
+        w.member("kind", f.kind?.rawValue)
         w.member("event", f.event)
         w.member("eventLine", f.eventLine)
         w.member("pointer", f.pointer)

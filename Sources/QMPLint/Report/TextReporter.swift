@@ -5,9 +5,10 @@
 /// to fit the terminal (`ReportOptions.width`) around the findings' columns, with a caret under
 /// each value. Notes are summarised per rule unless `ReportOptions.listNotes`. A summary
 /// follows: events per name, findings per rule, files with problems, the time span of the
-/// events, the schema used, and a totals line. Everything copied from logs is shown through
-/// `DisplayText.escaped`, so a log cannot send escape sequences to the terminal. ANSI colour
-/// only with `ReportOptions.color`.
+/// events, the schema used (with the QEMU release inferred per stream, where it was), and a
+/// totals line (commands, replies and error replies too, when there are any). Everything
+/// copied from logs is shown through `DisplayText.escaped`, so a log cannot send escape
+/// sequences to the terminal. ANSI colour only with `ReportOptions.color`.
 public enum TextReporter: LiveReporter {
     public static let identifier = "text"
     public static let description = "human-readable findings with source excerpts and a summary (default)"
@@ -166,17 +167,29 @@ public enum TextReporter: LiveReporter {
         if let first = s.firstEvent, let last = s.lastEvent {
             out += style.bold("Events from") + " \(first.iso8601) to \(last.iso8601) (UTC)\n"
         }
-        let schemas = report.files.compactMap { f in f.schema.map { (f.path, $0) } }
+        let schemas = report.files.compactMap { f in f.schema.map { (f, $0) } }
         if schemas.allSatisfy({ $0.1 == report.schema }) {
             out += style.bold("Schema") + " " + describe(report.schema) + "\n"
+            // Each file's inferred releases: on its line, or below it when it has several streams.
+            for f in report.files where !f.versions.isEmpty {
+                out += "  " + DisplayText.escaped(f.path) + ":"
+                if f.versions.count == 1 {
+                    out += " " + describe(f.versions[0]) + "\n"
+                } else {
+                    out += "\n" + f.versions.map { "    " + describe($0) + "\n" }.joined()
+                }
+            }
         } else {
             out += style.bold("Schema") + "\n"
-            for (path, choice) in schemas {
-                out += "  " + DisplayText.escaped(path) + ": " + describe(choice) + "\n"
+            for (f, choice) in schemas {
+                out += "  " + DisplayText.escaped(f.path) + ": " + describe(choice) + "\n"
+                for v in f.versions { out += "    " + describe(v) + "\n" }
             }
         }
         var totals = "\(counted(s.files, "file")), \(counted(s.bytes, "byte")), \(counted(s.lines, "line")), "
-        totals += "\(counted(s.events, "event")) (\(s.invalidEvents) invalid, \(s.malformed) malformed): "
+        totals += "\(counted(s.events, "event")) (\(s.invalidEvents) invalid, \(s.malformed) malformed)"
+        if s.commands + s.replies > 0 { totals += ", " + messageCounts(s) }
+        totals += ": "
         var severities = [style.severity(.error, counted(s.errors, "error"))]
         if minimumSeverity <= .warning { severities.append(style.severity(.warning, counted(s.warnings, "warning"))) }
         if minimumSeverity <= .note { severities.append(style.severity(.note, counted(s.notes, "note"))) }
@@ -187,6 +200,17 @@ public enum TextReporter: LiveReporter {
 
     static func describe(_ choice: SchemaChoice) -> String {
         DisplayText.escaped(choice.name) + " (" + DisplayText.escaped(choice.reason) + ")"
+    }
+
+    /// `inferred QEMU 7.2.0-8.2.0 (stream mon=0x7f2a)`.
+    static func describe(_ v: StreamVersion) -> String {
+        DisplayText.escaped(v.summary + " (stream " + v.stream + ")")
+    }
+
+    /// `12 commands, 12 replies, 1 error reply` (the formats' totals lines).
+    static func messageCounts(_ s: ReportSummary) -> String {
+        "\(counted(s.commands, "command")), \(counted(s.replies, "reply", "replies")), "
+            + counted(s.errorReplies, "error reply", "error replies")
     }
 
     /// Left-aligned first column, right-aligned numbers, two-space indent, header row first.

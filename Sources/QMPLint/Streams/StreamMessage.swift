@@ -46,6 +46,7 @@ final class SiteSource {
     var start = 0, end = 0, line = 0
     var event: String?
     var invalid = false
+    var kind: MessageKind?
     var captureSourceLines = true
     private var made: StreamSite?
     private var lines = SourceLineCapture()
@@ -53,9 +54,10 @@ final class SiteSource {
     /// A new chunk's buffer: lines found in the last one are forgotten.
     func newBuffer() { lines.invalidate() }
 
-    func reset(buffer: UnsafeRawBufferPointer, start: Int, end: Int, line: Int, event: String?, invalid: Bool) {
+    func reset(buffer: UnsafeRawBufferPointer, start: Int, end: Int, line: Int, event: String?, invalid: Bool,
+               kind: MessageKind? = nil) {
         self.buffer = buffer; self.start = start; self.end = end; self.line = line
-        self.event = event; self.invalid = invalid
+        self.event = event; self.invalid = invalid; self.kind = kind
         made = nil
     }
 
@@ -66,7 +68,8 @@ final class SiteSource {
         let x = lines.excerpt(buffer, at: start)
         let hash = StableHash.hex(ofBytes: UnsafeRawBufferPointer(rebasing: buffer[start..<min(max(end, start), buffer.count)]))
         let s = StreamSite(line: line, column: start - x.lineStart + 1, eventLine: line, event: event, eventHash: hash,
-                           sourceLine: x.text, invalid: invalid, sourceLineStart: x.start, sourceLineTruncated: x.truncated)
+                           sourceLine: x.text, invalid: invalid, sourceLineStart: x.start,
+                           sourceLineTruncated: x.truncated, kind: kind)
         made = s
         return s
     }
@@ -86,6 +89,8 @@ public struct StreamSite: Sendable {
     /// (`ReportFinding.sourceLineStart`, `sourceLineTruncated`).
     public var sourceLineStart = 1
     public var sourceLineTruncated = false
+    /// The kind of the message (`ReportFinding.kind`).
+    public var kind: MessageKind?
 }
 
 /// The findings stream rules make while one message (or the end of a session) is shown to them.

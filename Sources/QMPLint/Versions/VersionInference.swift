@@ -36,9 +36,13 @@ public struct StreamVersion: Sendable, Equatable {
     /// Per release that does not fit: the first message it does not describe.
     public var exclusions: [ReleaseExclusion] = []
 
-    /// `inferred QEMU 7.2.0-8.2.0` (or the evidence's wording).
+    /// `inferred QEMU 7.2.0-8.2.0` (or the evidence's wording), as every report format says it.
     public var summary: String {
-        let range = fits.isEmpty ? "no single release fits every message; closest \(chosen)" : fits.joined(separator: ", ")
+        guard !fits.isEmpty else {
+            let closest = "no single QEMU release fits every message; \(chosen) fits all but \(misfits) of \(weighed)"
+            return evidence.map { "\(closest) (\($0))" } ?? closest
+        }
+        let range = fits.joined(separator: ", ")
         return evidence.map { "QEMU \(range) (\($0))" } ?? "inferred QEMU \(range)"
     }
 }

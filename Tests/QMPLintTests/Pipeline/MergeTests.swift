@@ -93,6 +93,110 @@ import Testing
         }
     }
 
+    /// The message counts, markers, command counts, dialects, inferred releases and finding
+    /// kinds of the golden fixtures survive a JSON round trip.
+    @Test(arguments: ["full", "clean", "empty", "kinds"])
+    func newFieldsRoundTrip(_ which: String) throws {
+        let report = [
+            "full": ReportFixtures.report, "clean": ReportFixtures.cleanReport, "empty": ReportFixtures.emptyReport,
+            "kinds": ReportFixtures.kindsReport,
+        ][which]!
+        let text = JSONReporter.render(report, options: ReportOptions())
+        let back = try ReportMerging.read(Array(text.utf8), path: "\(which).json")
+        #expect(back.summary == report.summary)
+        #expect(back.files.map(\.versions) == report.files.map(\.versions))
+        #expect(back.files.map(\.markers) == report.files.map(\.markers))
+        #expect(back.files.map(\.dialects) == report.files.map(\.dialects))
+        #expect(back.files.map(\.commandsByName) == report.files.map(\.commandsByName))
+        #expect(back.files.map { [$0.commands, $0.replies, $0.errorReplies, $0.greetings, $0.echoes] }
+                    == report.files.map { [$0.commands, $0.replies, $0.errorReplies, $0.greetings, $0.echoes] })
+        #expect(back.findings.map(\.kind) == report.findings.map(\.kind))
+        #expect(JSONReporter.render(back, options: ReportOptions()) == text)
+    }
+
+    /// Totals add through `ReportSummary.add`: counts, markers and per-command counts sum; each
+    /// file keeps its own.
+    @Test func mergeAddsTheNewCounts() {
+        func part(_ path: String, commands: Int, device: CommandCount, markers: (Int, Int), version: String)
+            -> LintReport
+        {
+            var f = FileSummary(path: path)
+            f.commands = commands; f.replies = commands; f.errorReplies = device.errors; f.greetings = 1; f.echoes = 2
+            f.commandsByName = ["device_del": device, "qmp_capabilities": CommandCount(total: commands - device.total)]
+            f.markers.events = markers.0; f.markers.unparsed = markers.1
+            f.dialects = ["libvirt-monitor": commands * 2 + 1]
+            f.versions = [StreamVersion(stream: "mon=0x1", fits: [version], chosen: version, evidence: nil, weighed: 3,
+                                        misfits: 0)]
+            var s = ReportSummary()
+            s.add(f, eventsByName: [:], findingsByRule: [:])
+            return LintReport(
+                toolVersion: "", schema: ReportFixtures.defaultSchema, summary: s, files: [f], findings: [])
+        }
+        let a = part("a.log", commands: 3, device: CommandCount(total: 2, errors: 1, invalid: 0), markers: (5, 1),
+                     version: "7.2.0")
+        let b = part("b.log", commands: 4, device: CommandCount(total: 1, errors: 0, invalid: 1), markers: (2, 0),
+                     version: "8.2.0-10.2.0")
+        let m = ReportMerging.merge([b, a])
+        #expect(m.summary.files == 2)
+        #expect(m.summary.commands == 7 && m.summary.replies == 7 && m.summary.errorReplies == 1)
+        #expect(m.summary.greetings == 2 && m.summary.echoes == 4)
+        #expect(m.summary.commandsByName["device_del"] == CommandCount(total: 3, errors: 1, invalid: 1))
+        #expect(m.summary.commandsByName["qmp_capabilities"] == CommandCount(total: 4))
+        #expect(m.summary.markers.events == 7 && m.summary.markers.unparsed == 1 && m.summary.markers.total == 8)
+        #expect(m.files.map(\.path) == ["a.log", "b.log"])
+        #expect(m.files.map { $0.versions.map(\.chosen) } == [["7.2.0"], ["8.2.0-10.2.0"]])
+        #expect(m.files.map(\.dialects) == [["libvirt-monitor": 7], ["libvirt-monitor": 9]])
+        // The same files summed as one run sums them.
+        var run = ReportSummary()
+        for f in [a, b].flatMap(\.files) { run.add(f, eventsByName: [:], findingsByRule: [:]) }
+        #expect(m.summary == run)
+    }
+
+    /// A count of the new members that would overflow, or is not a count, is refused like the others.
+    @Test func newCountsAreChecked() throws {
+        var big = ReportFixtures.cleanReport
+        big.summary.commandsByName = ["device_del": CommandCount(total: Int.max)]
+        var one = ReportFixtures.cleanReport
+        one.files = [FileSummary(path: "other.log")]
+        one.summary.commandsByName = ["device_del": CommandCount(total: 1)]
+        #expect { try ReportMerging.checkTotals([big, one], paths: ["big.json", "one.json"]) } throws: { e in
+            "\(e)".hasPrefix("one.json: summary count commandsByName device_del count")
+        }
+        big.summary.commandsByName = [:]
+        big.summary.markers.notEvents = Int.max
+        one.summary.markers.notEvents = 1
+        #expect { try ReportMerging.checkTotals([big, one], paths: ["big.json", "one.json"]) } throws: { e in
+            "\(e)".contains("markers notEvents")
+        }
+        let text = JSONReporter.render(ReportFixtures.report, options: ReportOptions())
+        for (from, to, words) in [
+            ("\"replies\": 5", "\"replies\": -5", "replies is -5"),
+            ("\"notEvents\": 3", "\"notEvents\": 1e999", "notEvents is 1e999"),
+            ("\"kind\": \"event\"", "\"kind\": \"evnt\"", "kind is \"evnt\""),
+        ] {
+            let bad = text.replacingOccurrences(of: from, with: to)
+            #expect(bad != text)
+            #expect { _ = try ReportMerging.read(Array(bad.utf8), path: "bad.json") } throws: { e in
+                "\(e)".contains(words)
+            }
+        }
+    }
+
+    /// A report written before the new members existed (same reportVersion) is read with them as 0.
+    @Test func reportsWithoutTheNewMembersReadAsZero() throws {
+        let old = """
+            {"reportVersion": 1, "tool": {"name": "qmp-lint", "version": "0.1"}, "schema": null,
+             "summary": {"files": 1, "events": 2, "eventsByName": {"STOP": 2}},
+             "files": [{"path": "a.log", "events": 2, "schema": null, "readError": null}],
+             "findings": [{"file": "a.log", "line": 1, "column": 1, "eventLine": 1, "event": "STOP",
+                           "rule": "missing-timestamp", "severity": "error", "message": "m", "pointer": ""}]}
+            """
+        let r = try ReportMerging.read(Array(old.utf8), path: "old.json")
+        #expect(r.summary.events == 2 && r.summary.commands == 0 && r.summary.markers == MarkerCounts())
+        #expect(r.files[0].versions.isEmpty && r.files[0].dialects.isEmpty && r.files[0].commandsByName.isEmpty)
+        #expect(r.findings[0].kind == nil)
+    }
+
     @Test func timesRoundTrip() {
         for t in [EventTime(seconds: 0, microseconds: 0), EventTime(seconds: 1_748_852_043, microseconds: 101_233),
                   EventTime(seconds: 951_782_400, microseconds: 999_999)] {

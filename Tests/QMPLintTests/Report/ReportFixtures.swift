@@ -34,6 +34,7 @@ enum ReportFixtures {
 
     static let deviceDeletedHash = StableHash.hex(of: vmLine9)
 
+    /// Every finding is about an event (`kind`).
     static var findings: [ReportFinding] {
         [
             ReportFinding(
@@ -87,7 +88,11 @@ enum ReportFixtures {
                 event: "STOP", rule: "missing-timestamp", severity: .error,
                 message: "no timestamp; the log line held \"\u{1B}[2J\u{9B}31m\u{202E}\"", pointer: "",
                 eventHash: "00000000000000aa", sourceLine: ""),
-        ]
+        ].map { f in
+            var f = f
+            f.kind = .event
+            return f
+        }
     }
 
     static let defaultSchema = SchemaChoice(name: "qemu-10.2.0", reason: "default (newest built-in)")
@@ -98,6 +103,8 @@ enum ReportFixtures {
         clean.lines = 6
         clean.events = 3
         clean.schema = defaultSchema
+        clean.markers.events = 3
+        clean.dialects = ["qmp-json": 3]
         clean.firstEvent = EventTime(seconds: 1_709_288_570, microseconds: 1)
         clean.lastEvent = EventTime(seconds: 1_709_288_575, microseconds: 999999)
 
@@ -108,6 +115,8 @@ enum ReportFixtures {
         b.invalidEvents = 1
         b.errors = 1
         b.warnings = 1
+        b.markers.events = 2
+        b.dialects = ["virsh-event": 2]
         b.schema = SchemaChoice(name: "qemu-8.2.0", reason: "--qemu-version 8.2 \"pinned\", by user")
         b.firstEvent = EventTime(seconds: 1_709_288_600, microseconds: 595545)
         b.lastEvent = EventTime(seconds: 1_709_288_600, microseconds: 700000)
@@ -121,13 +130,44 @@ enum ReportFixtures {
         vm.errors = 6
         vm.warnings = 1
         vm.notes = 1
+        vm.commands = 5
+        vm.replies = 5
+        vm.errorReplies = 2
+        vm.echoes = 2
+        vm.commandsByName = commandsByName
+        vm.markers = markers
+        vm.dialects = ["libvirt-monitor": 12, "qmp-json": 5]
         vm.schema = defaultSchema
+        vm.versions = [
+            StreamVersion(
+                stream: "mon=0x7f2a", fits: ["7.2.0-8.2.0"], chosen: "8.2.0", evidence: nil, weighed: 14, misfits: 0),
+            StreamVersion(stream: "mon=0x7f2b\u{1B}[31m<i>\"x\"", fits: [], chosen: "10.2.0",
+                          evidence: "QMP greeting: QEMU 10.2.0 (line 17)", weighed: 2, misfits: 1),
+        ]
         vm.firstEvent = EventTime(seconds: 1_709_288_573, microseconds: 12388)
         vm.lastEvent = EventTime(seconds: 1_709_288_601, microseconds: 18544)
 
         var missing = FileSummary(path: "missing.log")
         missing.readError = "open: No such file or directory (errno 2)"
         return [clean, b, vm, missing]
+    }
+
+    /// The commands of `logs/vm one.log` (the only file with commands), names from logs included.
+    static let commandsByName: [String: CommandCount] = [
+        "device_del": CommandCount(total: 2, errors: 1, invalid: 0),
+        "qmp_capabilities": CommandCount(total: 1),
+        "query-status": CommandCount(total: 1),
+        "x|<i>`cmd`,\"q\"": CommandCount(total: 1, errors: 1, invalid: 1),
+    ]
+
+    /// Where the event markers of `logs/vm one.log` ended.
+    static var markers: MarkerCounts {
+        var m = MarkerCounts()
+        m.events = 7
+        m.malformed = 1
+        m.echoes = 2
+        m.notEvents = 3
+        return m
     }
 
     /// The report every golden file is rendered from.
@@ -139,6 +179,13 @@ enum ReportFixtures {
         s.events = 12
         s.malformed = 1
         s.invalidEvents = 5
+        s.commands = 5
+        s.replies = 5
+        s.errorReplies = 2
+        s.echoes = 2
+        s.commandsByName = commandsByName
+        s.markers = markers
+        s.markers.events = 12
         s.eventsByName = [
             "SHUTDOWN": EventCount(total: 2, invalid: 0),
             "BLOCK_IO_ERROR": EventCount(total: 1, invalid: 1),
@@ -198,12 +245,34 @@ enum ReportFixtures {
         f.lines = 6
         f.events = 3
         f.schema = defaultSchema
+        f.markers.events = 3
+        f.dialects = ["qmp-json": 3]
         s.files = 1
         s.bytes = 512
         s.lines = 6
         s.events = 3
+        s.markers.events = 3
         s.eventsByName = ["SHUTDOWN": EventCount(total: 2), "STOP": EventCount(total: 1)]
         return LintReport(toolVersion: "0.1.0-test", schema: defaultSchema, summary: s, files: [f], findings: [])
+    }
+
+    /// The clean run with one finding of each kind but events: a command, a reply, a greeting,
+    /// and text that is no message.
+    static var kindsReport: LintReport {
+        var report = cleanReport
+        let kinds: [(MessageKind?, String?, String)] = [
+            (.command, "device_del", "unexpected-member"), (.reply, "query-status", "missing-member"),
+            (.greeting, nil, "unknown-member"), (nil, nil, "unparsed-event-text"),
+        ]
+        report.findings = kinds.enumerated().map { i, k in
+            ReportFinding(file: "clean.log", line: i + 1, column: 1, eventLine: i + 1, event: k.1, rule: k.2,
+                          severity: .warning, message: "about a \(k.0?.rawValue ?? "text")", pointer: "",
+                          eventHash: "00000000000000a\(i)", sourceLine: "", stream: "session 1", kind: k.0)
+        }
+        report.summary.warnings = 4
+        report.summary.findingsByRule = Dictionary(kinds.map { ($0.2, 1) }, uniquingKeysWith: +)
+        report.files[0].warnings = 4
+        return report
     }
 
     /// A run over nothing at all.

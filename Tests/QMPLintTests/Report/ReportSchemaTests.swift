@@ -8,6 +8,7 @@ import Testing
 @Suite struct ReportSchemaTests {
     static let reports: [(String, LintReport)] = [
         ("full", ReportFixtures.report), ("clean", ReportFixtures.cleanReport), ("empty", ReportFixtures.emptyReport),
+        ("kinds", ReportFixtures.kindsReport),
     ]
 
     static let reportSchema = ReportPaths.fixtures.appendingPathComponent("report.schema.json").path
