@@ -86,7 +86,7 @@ public struct MessageValidator: Sendable {
     public func validate(virshEvent name: String, nameOffset: Int, data: Int?, timestamp: RecordTimestamp,
                          in tape: JSONTape, into findings: inout [RawFinding]) -> MessageVerdict {
         walk(tape, base: data ?? -1, prefix: "/data", anchor: nameOffset, kind: .event, &findings) { w in
-            if let data, !tape.duplicates.isEmpty { reportDuplicates(tape.duplicates, in: data, &w) }
+            if let data, !tape.duplicates.isEmpty { reportDuplicates(tape.duplicates, in: data, named: name, &w) }
             switch timestamp {
             case .hostClock:
                 break
@@ -189,8 +189,13 @@ public struct MessageValidator: Sendable {
     }
 
     /// Duplicate keys recorded by the parser inside the subtree of `node`.
-    func reportDuplicates(_ dups: [JSONDuplicateKey], in node: Int, _ w: inout Walk) {
+    /// `name`: the message's name when the caller knows it; else the object's own `event`,
+    /// `execute` or `exec-oob` string names the findings.
+    func reportDuplicates(_ dups: [JSONDuplicateKey], in node: Int, named name: String? = nil, _ w: inout Walk) {
         guard node >= 0 else { return }
+        let saved = w.subject
+        defer { w.subject = saved }
+        if w.subject == nil { w.subject = name ?? ownName(node, w) }
         let end = Int(w.nodes[node].next)
         for d in dups where d.object >= node && d.object < end {
             guard w.wants(.duplicateKey) else { return }
@@ -198,6 +203,18 @@ public struct MessageValidator: Sendable {
             w.report(.duplicateKey(key: key), offset: w.nodes[d.key].start,
                      pointer: w.pointer(to: d.object) + "/" + JSONPointer.escape(key))
         }
+    }
+
+    /// The first string `event`, `execute` or `exec-oob` member of object `node`, if any.
+    private func ownName(_ node: Int, _ w: Walk) -> String? {
+        guard w.nodes[node].kind == .object else { return nil }
+        var k = node + 1
+        for _ in 0..<Int(w.nodes[node].count) {
+            let v = k + 1
+            if w.nodes[v].kind == .string, ["event", "execute", "exec-oob"].contains(w.string(k)) { return w.string(v) }
+            k = Int(w.nodes[v].next)
+        }
+        return nil
     }
 
     // MARK: - Timestamp
@@ -291,6 +308,7 @@ public struct MessageValidator: Sendable {
     // MARK: - Event and data
 
     private func checkEvent(_ ei: Int, nameOffset: Int, data: Int, _ w: inout Walk) {
+        w.eventIndex = ei
         let ev = c.events[ei]
         if ev.flags != 0 { reportEventFeatures(ei, nameOffset: nameOffset, &w) }
         if ev.dataType < 0 {
@@ -403,6 +421,7 @@ extension MessageValidator {
             }
             let cmd = c.commands[Int(ci)]
             let sc = schema.commands[Int(ci)]
+            w.commandIndex = Int(ci)
             if cmd.flags & CompiledSchema.flagDeprecated != 0 {
                 w.observe(.deprecatedDefinition, offset: nn.start, pointer: pointer) { _ in
                     .deprecatedDefinition(name: sc.name, replacement: sc.replacement)
@@ -478,7 +497,7 @@ extension MessageValidator {
         -> MessageVerdict
     {
         walk(tape, base: root, prefix: "", anchor: tape[root].start, kind: .reply, &findings) { w in
-            if !tape.duplicates.isEmpty { reportDuplicates(tape.duplicates, in: root, &w) }
+            if !tape.duplicates.isEmpty { reportDuplicates(tape.duplicates, in: root, named: command, &w) }
             var returnNode = -1, errorNode = -1
             var k = root + 1
             for _ in 0..<Int(w.nodes[root].count) {

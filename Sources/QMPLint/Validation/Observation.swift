@@ -119,4 +119,18 @@ public struct FindingContext: Sendable {
     public var schema: String
     /// JSON Pointer of the value the finding is about.
     public var pointer: String
+
+    /// The message and the value a finding is about, `BALLOON_CHANGE /data/actual`: what a
+    /// message must name to stand alone (GitHub annotations, CSV rows and `-q` show nothing else).
+    public var subject: String {
+        let who = name ?? kind.rawValue
+        return pointer.isEmpty ? who : who + " " + pointer
+    }
+
+    /// A value-level message that stands alone: the subject, what is wrong, the schema release
+    /// it was checked against, then any hint:
+    /// `BALLOON_CHANGE /data/actual: expected integer (int), got string "3" (qemu-10.2.0)`.
+    public func standAlone(_ what: String, hint: String = "") -> String {
+        subject + ": " + what + " (" + schema + ")" + hint
+    }
 }

@@ -18,6 +18,10 @@ struct Walk {
     var hasError = false
     /// The name the findings are about when known (a reply's command).
     var subject: String?
+    /// The known event or command being checked (its index in the schema), -1: none; names
+    /// findings that have no `subject`, only when a finding is made.
+    var eventIndex = -1
+    var commandIndex = -1
     /// The tape index of an object whose members beyond the declared ones are accepted (a
     /// `'gen': false` command's arguments); -1: none.
     var openObject = -1
@@ -106,7 +110,9 @@ struct Walk {
     mutating func report(_ o: Observation, offset: Int, pointer: String) {
         guard let r = validator.rules.claimant(o.kind, kind), let rule = validator.rules.messageRules[r],
               let severity = validator.rules.severities[r] else { return }
-        let context = FindingContext(kind: kind, name: subject, schema: validator.c.schema.name, pointer: pointer)
+        let name = subject ?? (eventIndex >= 0 ? validator.eventNames[eventIndex]
+            : commandIndex >= 0 ? validator.schema.commands[commandIndex].name : nil)
+        let context = FindingContext(kind: kind, name: name, schema: validator.c.schema.name, pointer: pointer)
         if severity == .error { hasError = true }
         findings.append(RawFinding(rule: rule.description.id, severity: severity,
                                    message: rule.message(for: o, in: context), pointer: pointer, offset: offset))

@@ -99,6 +99,29 @@ import Testing
         return linter.lint(bytes: Array((text + "\n").utf8), path: "example.log").findings
     }
 
+    /// Issue 17.4: GitHub, GitLab, CSV and `-q` show only the message, so a finding about a
+    /// value names the message, the member's path and the schema release it was checked against.
+    @Test(arguments: ["type-mismatch", "enum-value", "integer-range", "missing-member", "unexpected-member",
+                      "deprecated-member", "deprecated-value", "deprecated-argument", "unstable-member",
+                      "duplicate-key", "invalid-return"])
+    func valueFindingsNameMessageMemberAndRelease(id: String) throws {
+        let rule = try #require(RuleCatalog.rule(id: id))
+        for example in rule.triggering {
+            let (text, _) = Self.unmarked(example)
+            let schema = Self.schema(for: id)
+            for f in Self.findings(text, schema: schema) where f.rule == id {
+                let name = try #require(f.event, "\(id): \(f.message)")
+                if ["/event", "/execute", "/exec-oob"].contains(f.pointer) {
+                    // About the message as a whole (an unstable event): its name and release.
+                    #expect(f.message.contains(name), "\(id): \(f.message)")
+                } else {
+                    #expect(f.message.hasPrefix(name + " " + f.pointer + ": "), "\(id): \(f.message)")
+                }
+                if let schema { #expect(f.message.contains(schema.name), "\(id): \(f.message)") }
+            }
+        }
+    }
+
     @Test(arguments: ids)
     func triggeringExamplesFireWhereMarked(id: String) throws {
         let rule = try #require(RuleCatalog.rule(id: id))

@@ -18,6 +18,6 @@ public enum DeprecatedArgumentRule: MessageRule {
 
     public static func message(for observation: Observation, in context: FindingContext) -> String {
         guard case .deprecatedMember(let name) = observation else { return "" }
-        return "argument \"\(name)\" is deprecated"
+        return context.standAlone("argument \"\(name)\" is deprecated")
     }
 }

@@ -19,6 +19,6 @@ public enum DeprecatedCommandRule: MessageRule {
 
     public static func message(for observation: Observation, in context: FindingContext) -> String {
         guard case .deprecatedDefinition(let name, let replacement) = observation else { return "" }
-        return "command \(name) is deprecated" + (replacement.map { "; use \($0) instead" } ?? "")
+        return "command \(name) is deprecated in \(context.schema)" + (replacement.map { "; use \($0) instead" } ?? "")
     }
 }

@@ -18,6 +18,6 @@ public enum DeprecatedEventRule: MessageRule {
 
     public static func message(for observation: Observation, in context: FindingContext) -> String {
         guard case .deprecatedDefinition(let name, let replacement) = observation else { return "" }
-        return "event \(name) is deprecated" + (replacement.map { "; use \($0) instead" } ?? "")
+        return "event \(name) is deprecated in \(context.schema)" + (replacement.map { "; use \($0) instead" } ?? "")
     }
 }

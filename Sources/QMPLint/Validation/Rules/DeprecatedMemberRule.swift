@@ -18,6 +18,6 @@ public enum DeprecatedMemberRule: MessageRule {
 
     public static func message(for observation: Observation, in context: FindingContext) -> String {
         guard case .deprecatedMember(let name) = observation else { return "" }
-        return "member \"\(name)\" is deprecated"
+        return context.standAlone("member \"\(name)\" is deprecated")
     }
 }

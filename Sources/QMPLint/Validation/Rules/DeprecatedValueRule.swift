@@ -18,6 +18,6 @@ public enum DeprecatedValueRule: MessageRule {
 
     public static func message(for observation: Observation, in context: FindingContext) -> String {
         guard case .deprecatedValue(let value, let type) = observation else { return "" }
-        return "value \"\(value)\" of \(type) is deprecated"
+        return context.standAlone("value \"\(value)\" of \(type) is deprecated")
     }
 }

@@ -18,6 +18,6 @@ public enum DuplicateKeyRule: MessageRule {
 
     public static func message(for observation: Observation, in context: FindingContext) -> String {
         guard case .duplicateKey(let key) = observation else { return "" }
-        return "member \"\(key)\" occurs more than once in the same object"
+        return context.standAlone("member \"\(key)\" occurs more than once in the same object")
     }
 }

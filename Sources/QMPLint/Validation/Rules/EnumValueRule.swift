@@ -20,6 +20,6 @@ public enum EnumValueRule: MessageRule {
 
     public static func message(for observation: Observation, in context: FindingContext) -> String {
         guard case .enumValue(let value, let type, let hint) = observation else { return "" }
-        return "\"\(value)\" is not a value of \(type)" + hint
+        return context.standAlone("\"\(value)\" is not a value of \(type)", hint: hint)
     }
 }

@@ -22,6 +22,6 @@ public enum IntegerRangeRule: MessageRule {
 
     public static func message(for observation: Observation, in context: FindingContext) -> String {
         guard case .integerRange(let text, let type, let lo, let hi) = observation else { return "" }
-        return "\(text) is outside the range of \(type) (\(lo) to \(hi))"
+        return context.standAlone("\(text) is outside the range of \(type) (\(lo) to \(hi))")
     }
 }

@@ -30,25 +30,29 @@ public enum InvalidReturnRule: MessageRule {
 
     public static func message(for observation: Observation, in context: FindingContext) -> String {
         let what: String
+        var hint = ""
         switch observation {
-        case .missingMember(let name, let type, let owner, let hint):
-            what = "missing required member \"\(name)\" (\(type)) of \(owner)" + hint
+        case .missingMember(let name, let type, let owner, let h):
+            what = "missing required member \"\(name)\" (\(type)) of \(owner)"
+            hint = h
         case .unexpectedMember(let key, let owner, let suggestion):
-            what = "member \"\(key)\" is not defined by \(owner)" + (suggestion.map { "; did you mean \"\($0)\"?" } ?? "")
+            what = "member \"\(key)\" is not defined by \(owner)"
+            hint = suggestion.map { "; did you mean \"\($0)\"?" } ?? ""
         case .memberOfNothing(let key, let name):
             what = "member \"\(key)\" is unexpected: \(name) returns nothing ({})"
         case .typeMismatch(let expected, let got, _):
             what = "expected \(expected), got \(got)"
-        case .dataOfNothing(let name, let got):
-            what = "\(name) returns nothing ({}); got \(got)"
-        case .enumValue(let value, let type, let hint):
-            what = "\"\(value)\" is not a value of \(type)" + hint
+        case .dataOfNothing(_, let got):
+            what = "returns nothing ({}); got \(got)"
+        case .enumValue(let value, let type, let h):
+            what = "\"\(value)\" is not a value of \(type)"
+            hint = h
         case .integerRange(let text, let type, let lo, let hi):
             what = "\(text) is outside the range of \(type) (\(lo) to \(hi))"
         default:
             what = ""
         }
-        return (context.name.map { "return of \($0): " } ?? "") + what
+        return context.standAlone(what, hint: hint)
     }
 
     /// Folds the findings of one reply (from index `from` of `findings`) into one: the first
@@ -58,7 +62,8 @@ public enum InvalidReturnRule: MessageRule {
         let mine = findings.indices.filter { $0 >= from && findings[$0].rule == id }
         guard mine.count > 1, let first = mine.first else { return }
         var f = findings[first]
-        let prefix = f.message.range(of: ": ").map { String(f.message[..<$0.upperBound]) } ?? ""
+        // The others without their command name (the first names it): `/return/b: ...`.
+        let prefix = f.message.range(of: " /").map { String(f.message[..<$0.lowerBound]) + " " } ?? ""
         let others = mine.dropFirst().prefix(3).map { i -> String in
             let m = findings[i].message
             return m.hasPrefix(prefix) ? String(m.dropFirst(prefix.count)) : m

@@ -19,6 +19,6 @@ public enum MissingDataRule: MessageRule {
 
     public static func message(for observation: Observation, in context: FindingContext) -> String {
         guard case .missingData(let name, let required) = observation else { return "" }
-        return "\(name) has no data; required: \(required.joined(separator: ", "))"
+        return "\(name) has no data; required in \(context.schema): \(required.joined(separator: ", "))"
     }
 }

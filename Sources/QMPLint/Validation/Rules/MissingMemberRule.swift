@@ -22,6 +22,6 @@ public enum MissingMemberRule: MessageRule {
 
     public static func message(for observation: Observation, in context: FindingContext) -> String {
         guard case .missingMember(let name, let type, let owner, let hint) = observation else { return "" }
-        return "missing required member \"\(name)\" (\(type)) of \(owner)" + hint
+        return context.standAlone("missing required member \"\(name)\" (\(type)) of \(owner)", hint: hint)
     }
 }

@@ -27,12 +27,13 @@ public enum TypeMismatchRule: MessageRule {
     public static func message(for observation: Observation, in context: FindingContext) -> String {
         switch observation {
         case .typeMismatch(let expected, let got, let isNull):
-            "expected \(expected), got \(got)" + (isNull ? " (QEMU omits an absent optional member instead of sending null)" : "")
-        case .dataOfNothing(let name, let got):
+            context.standAlone("expected \(expected), got \(got)",
+                               hint: isNull ? "; QEMU omits an absent optional member instead of sending null" : "")
+        case .dataOfNothing(_, let got):
             switch context.kind {
-            case .command: "\(name) takes no arguments; got \(got)"
-            case .reply: "\(name) returns nothing ({}); got \(got)"
-            default: "\(name) has no data; got \(got)"
+            case .command: context.standAlone("takes no arguments; got \(got)")
+            case .reply: context.standAlone("returns nothing ({}); got \(got)")
+            default: context.standAlone("has no data; got \(got)")
             }
         default: ""
         }

@@ -21,12 +21,13 @@ public enum UnexpectedMemberRule: MessageRule {
     public static func message(for observation: Observation, in context: FindingContext) -> String {
         switch observation {
         case .unexpectedMember(let key, let owner, let suggestion):
-            "member \"\(key)\" is not defined by \(owner)" + (suggestion.map { "; did you mean \"\($0)\"?" } ?? "")
+            context.standAlone("member \"\(key)\" is not defined by \(owner)",
+                               hint: suggestion.map { "; did you mean \"\($0)\"?" } ?? "")
         case .memberOfNothing(let key, let name):
             switch context.kind {
-            case .command: "argument \"\(key)\" is unexpected: \(name) takes no arguments"
-            case .reply: "member \"\(key)\" is unexpected: \(name) returns nothing ({})"
-            default: "member \"\(key)\" is unexpected: \(name) has no data"
+            case .command: context.standAlone("argument \"\(key)\" is unexpected: \(name) takes no arguments")
+            case .reply: context.standAlone("member \"\(key)\" is unexpected: \(name) returns nothing ({})")
+            default: context.standAlone("member \"\(key)\" is unexpected: \(name) has no data")
             }
         default: ""
         }

@@ -17,6 +17,6 @@ public enum UnstableCommandRule: MessageRule {
 
     public static func message(for observation: Observation, in context: FindingContext) -> String {
         guard case .unstableDefinition(let name) = observation else { return "" }
-        return "command \(name) is unstable (experimental; may change without notice)"
+        return "command \(name) is unstable in \(context.schema) (experimental; may change without notice)"
     }
 }

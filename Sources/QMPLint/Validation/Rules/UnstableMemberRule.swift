@@ -19,8 +19,8 @@ public enum UnstableMemberRule: MessageRule {
 
     public static func message(for observation: Observation, in context: FindingContext) -> String {
         switch observation {
-        case .unstableMember(let name): "member \"\(name)\" is unstable (experimental; may change without notice)"
-        case .unstableDefinition(let name): "event \(name) is unstable (experimental; may change without notice)"
+        case .unstableMember(let name): context.standAlone("member \"\(name)\" is unstable", hint: "; experimental, may change without notice")
+        case .unstableDefinition(let name): "event \(name) is unstable in \(context.schema) (experimental; may change without notice)"
         default: ""
         }
     }
