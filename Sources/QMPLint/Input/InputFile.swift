@@ -42,6 +42,12 @@ public final class InputFile: @unchecked Sendable {
         try open(name, display: display, blocking: true)
     }
 
+    /// Opens `name` for a run that waits as `waiting` says: the first bytes of a sequential
+    /// input are read until a stop request or, in a live run, until it is quiet.
+    static func open(_ name: InputName, display: String?, waiting: Waiting?) throws(InputError) -> InputFile {
+        try open(name, display: display, blocking: true, waiting: waiting)
+    }
+
     /// What the first bytes of a regular file say, without waiting on anything else (a FIFO
     /// is not opened for good): nil when `name` is not a regular file or cannot be read.
     static func sniffRegularFile(_ name: InputName) -> InputSniff? {
@@ -49,7 +55,9 @@ public final class InputFile: @unchecked Sendable {
         return file.sniff
     }
 
-    private static func open(_ name: InputName, display: String?, blocking: Bool) throws(InputError) -> InputFile {
+    private static func open(
+        _ name: InputName, display: String?, blocking: Bool, waiting: Waiting? = nil
+    ) throws(InputError) -> InputFile {
         let display = display ?? (name.isStandardInput ? "<stdin>" : name.path)
         var fd: Int32 = 0
         if !name.isStandardInput {
@@ -82,10 +90,10 @@ public final class InputFile: @unchecked Sendable {
             throw InputError(path: display, message: "not a regular file")
         }
         let size = kind == .regular && st.st_size > 0 ? Int(st.st_size) : nil
-        return InputFile(name: name, display: display, fd: fd, kind: kind, size: size, stat: st)
+        return InputFile(name: name, display: display, fd: fd, kind: kind, size: size, stat: st, waiting: waiting)
     }
 
-    private init(name: InputName, display: String, fd: Int32, kind: Kind, size: Int?, stat st: stat) {
+    private init(name: InputName, display: String, fd: Int32, kind: Kind, size: Int?, stat st: stat, waiting: Waiting?) {
         self.name = name
         self.display = display
         self.fd = fd
@@ -105,6 +113,8 @@ public final class InputFile: @unchecked Sendable {
             }
         } else {
             reading: while got < raw.count {
+                // A run that may be stopped, or shows findings live, does not wait for a full head.
+                if let waiting, waiting.poll(fd, allowQuiet: got > 0) != .data { break reading }
                 let r = raw.withUnsafeMutableBytes { b in
                     Result { () throws(InputError) in
                         try Self.readOnce(fd, display, .init(rebasing: b[got...]), position: got)
