@@ -55,7 +55,8 @@ protocol PollableSource: ByteSource {
 
 extension FileDescriptorSource: PollableSource {
     func wait(_ waiting: Waiting, allowQuiet: Bool) -> Waiting.Outcome {
-        if pendingStart < pending.count || deferred != nil { return waiting.stopped ? .stop : .data }
+        // Bytes read ahead (to sniff the input) were read: they are handed out even after a stop.
+        if pendingStart < pending.count || deferred != nil { return .data }
         return waiting.poll(file.fd, allowQuiet: allowQuiet)
     }
 }
