@@ -35,6 +35,8 @@ public final class InputFile: @unchecked Sendable {
     /// For sequential inputs: the bytes read to sniff them, handed out first by `source()`.
     private var readAhead: [UInt8]
     private var readAheadError: InputError?
+    /// The read ahead ended because the input was quiet (a live run): what it holds is all there is.
+    private var readAheadQuiet = false
     private var sequentialTaken = false
 
     /// Opens `name` (standard input for `-`) and reads its first bytes to tell what it is.
@@ -114,7 +116,11 @@ public final class InputFile: @unchecked Sendable {
         } else {
             reading: while got < raw.count {
                 // A run that may be stopped, or shows findings live, does not wait for a full head.
-                if let waiting, waiting.poll(fd, allowQuiet: got > 0) != .data { break reading }
+                if let waiting {
+                    let outcome = waiting.poll(fd, allowQuiet: got > 0)
+                    readAheadQuiet = outcome == .quiet
+                    if outcome != .data { break reading }
+                }
                 let r = raw.withUnsafeMutableBytes { b in
                     Result { () throws(InputError) in
                         try Self.readOnce(fd, display, .init(rebasing: b[got...]), position: got)
@@ -184,7 +190,7 @@ public final class InputFile: @unchecked Sendable {
         } else {
             precondition(!sequentialTaken, "a sequential input is read once")
             sequentialTaken = true
-            base = FileDescriptorSource(file: self, readAhead: readAhead, error: readAheadError)
+            base = FileDescriptorSource(file: self, readAhead: readAhead, error: readAheadError, quiet: readAheadQuiet)
             readAhead = []
             readAheadError = nil
         }

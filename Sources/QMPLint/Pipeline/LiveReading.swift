@@ -57,6 +57,10 @@ extension FileDescriptorSource: PollableSource {
     func wait(_ waiting: Waiting, allowQuiet: Bool) -> Waiting.Outcome {
         // Bytes read ahead (to sniff the input) were read: they are handed out even after a stop.
         if pendingStart < pending.count || deferred != nil { return .data }
+        if quietAfterReadAhead {
+            quietAfterReadAhead = false
+            if allowQuiet { return .quiet }
+        }
         return waiting.poll(file.fd, allowQuiet: allowQuiet)
     }
 }
