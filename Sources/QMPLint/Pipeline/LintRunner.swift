@@ -56,12 +56,12 @@ public enum LintRunner {
         var mayStayOpen = false
         for p in discovery.names {
             var st = stat()
-            if p.withCString({ p.isStandardInput ? fstat(0, &st) : stat($0, &st) }) == 0, st.st_mode & S_IFMT == S_IFREG {
-                if !p.isStandardInput { total += Int(st.st_size) } else { known = false }
+            if !p.isStandardInput, p.withCString({ stat($0, &st) }) == 0, st.st_mode & S_IFMT == S_IFREG {
+                total += Int(st.st_size)
             } else {
                 known = false
-                mayStayOpen = true
             }
+            if !Linter.isRegularFile(p) { mayStayOpen = true }
         }
         return LintPlan(
             settings: settings, fixed: fixed, baseline: baseline, discovery: discovery, notices: notices,

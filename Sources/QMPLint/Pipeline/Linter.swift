@@ -59,8 +59,10 @@ public struct Linter {
         for (i, name) in names.enumerated() { run.add(i, name) }
         var threads = min(jobs, max(1, names.count > 1 ? names.count : run.largest))
         if follow || live != nil {
-            // An input that stays open keeps its worker: one each, however many cores.
-            threads = max(threads, names.count)
+            // An input that may stay open keeps its worker for as long: one each, besides the
+            // workers for the rest, however many cores.
+            let staying = follow ? names.count : names.filter { !Self.isRegularFile($0) }.count
+            threads = min(names.count + run.largest, threads + staying)
             let done = DispatchGroup()
             for _ in 0..<threads {
                 done.enter()
@@ -84,6 +86,13 @@ public struct Linter {
         var report = Self.assemble(results, schema: selector.defaultChoice)
         report.timeline = timeline
         return (report, results)
+    }
+
+    /// Whether `name` is a regular file (standard input too, when redirected from one).
+    static func isRegularFile(_ name: InputName) -> Bool {
+        var st = stat()
+        let ok = name.isStandardInput ? fstat(0, &st) : name.withCString { stat($0, &st) }
+        return ok == 0 && st.st_mode & S_IFMT == S_IFREG
     }
 
     /// Lints one input read from `source` (in memory, a pipe), reported as `path`: the same
