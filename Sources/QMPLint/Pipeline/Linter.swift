@@ -337,10 +337,10 @@ final class Run: @unchecked Sendable {
         let pollable = source as? PollableSource
         let live = linter.live != nil
         var fresh = false     // bytes arrived since the input was last quiet
+        var quiet = false     // the input is quiet: cut what arrived before reading on
         while true {
             // Fill (in a live run: until the input is quiet).
-            var quiet = false
-            fill: while !atEnd && dataEnd < cap {
+            fill: while !quiet && !atEnd && dataEnd < cap {
                 if let waiting {
                     if let pollable {
                         switch pollable.wait(waiting, allowQuiet: live && fresh) {
@@ -378,6 +378,7 @@ final class Run: @unchecked Sendable {
             case .needMore:
                 if quiet {
                     // What arrived, up to its last complete line.
+                    quiet = false
                     if let c = Self.quietCut(ro, from: previous - base) {
                         cut = base + c
                         break
