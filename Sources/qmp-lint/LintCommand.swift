@@ -84,7 +84,14 @@ struct LintOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Print only findings: no summary, no status lines.")
     var quiet = false
 
-    @Flag(name: [.customShort("L"), .long], help: "Follow symbolic links to directories while walking.")
+    @Flag(name: [.customShort("L"), .customLong("follow-links")], help: "Follow symbolic links to directories while walking.")
+    var followLinks = false
+
+    @Flag(
+        name: [.customShort("F"), .customLong("follow")],
+        help:
+            "Read files like tail -F: keep reading what is appended (a truncated file from its start, a rotated one then its successor) until Ctrl-C or SIGTERM, then report."
+    )
     var follow = false
 
     @Flag(help: "Walk hidden files and folders too (names starting with a dot; named ones are always read).")
@@ -206,7 +213,8 @@ struct LintOptions: ParsableArguments {
             explicit.insert(.minSeverity)
         }
         s.quiet = quiet
-        s.followLinks = follow
+        s.followLinks = followLinks
+        s.follow = follow
         s.includeHidden = hidden
         if !include.isEmpty {
             s.include = include

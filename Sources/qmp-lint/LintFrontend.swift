@@ -5,10 +5,12 @@ import QMPLint
 /// standard error, draws the progress bar, writes the reports (standard output and files) and
 /// decides the exit status (a report that cannot be written: 74).
 ///
-/// A live run (findings printed while a pipe is still being read) fits here: for a
-/// `LiveReporter` format on standard output, hand `LintRunner.run` a callback that writes
-/// `liveFindings` of each event's findings as they arrive and `liveInput` of each finished
-/// input, then write `liveEnd` of the final report instead of `write`.
+/// A live run: when some input may stay open (a pipe, FIFO or terminal, or `--follow`) and the
+/// main report is a `LiveReporter` format on standard output, `LintRunner.run` is handed a
+/// `LiveOutput` that writes each event's findings to standard output as soon as they are final;
+/// at the end only its `end` (what it says of each input, the summary) is written, not the
+/// report again. SIGINT and SIGTERM stop a run early (`Interruption`): the reports are of what
+/// was read.
 enum LintFrontend {
     static func run(_ settings: LintSettings) -> ExitStatus {
         var settings = settings
@@ -38,20 +40,34 @@ enum LintFrontend {
             }
         }
         for n in plan.notices where show(n) { Terminal.error(n.message) }
+        var live: LiveOutput?
+        if plan.mayStayOpen, main.isStandardOutput, let reporter = main.format.reporter as? any LiveReporter.Type {
+            live = LiveOutput(reporter: reporter, options: standardOutputOptions(settings, main.format)) { text in
+                var w = Terminal.standardOutput()
+                w.write(text)
+            }
+        }
         var bar: ProgressBar?
         var counter: ProgressCounter?
-        if settings.progress && ProgressBar.wanted {
+        if settings.progress && ProgressBar.wanted && live == nil {
             counter = ProgressCounter(totalBytes: plan.inputBytes, totalFiles: plan.discovery.inputs.count)
             bar = ProgressBar(counter: counter!)
             bar?.begin()
         }
-        let outcome = LintRunner.run(plan, progress: counter)
+        Interruption.install()
+        let outcome = LintRunner.run(plan, progress: counter, stop: Interruption.stop, live: live)
         bar?.end()
         for d in outcome.diagnostics where show(d) { Terminal.error(d.message) }
         var status = outcome.status
         for (i, output) in settings.outputs.enumerated() {
             do {
-                try write(outcome, output, main: i == 0)
+                if i == 0, let live {
+                    // The findings are out already: what is said of each input, and the summary.
+                    try Terminal.checkOpen()
+                    live.end(outcome.report)
+                } else {
+                    try write(outcome, output, main: i == 0)
+                }
             } catch {
                 Terminal.error("\(error)")
                 status = .outputError
@@ -64,13 +80,7 @@ enum LintFrontend {
     static func write(_ outcome: LintOutcome, _ output: ReportOutput, main: Bool) throws(OutputError) {
         let reporter = output.format.reporter
         if output.isStandardOutput {
-            let color: Bool
-            switch outcome.settings.color {
-            case .always: color = true
-            case .never: color = false
-            case .auto: color = Terminal.colorByDefault
-            }
-            let options = outcome.options(for: output.format, color: color, width: Terminal.width)
+            let options = standardOutputOptions(outcome.settings, output.format)
             try Terminal.checkOpen()
             var w = Terminal.standardOutput()
             reporter.write(outcome.report, options: options) { w.write($0) }
@@ -81,5 +91,18 @@ enum LintFrontend {
             let options = outcome.options(for: output.format, color: color, width: Terminal.fileWidth)
             try ReportFile.write(outcome.report, output.format, options: options, to: output.path!)
         }
+    }
+}
+
+extension LintFrontend {
+    /// The options of a report on standard output: colour and width from the terminal.
+    static func standardOutputOptions(_ settings: LintSettings, _ format: ReportFormat) -> ReportOptions {
+        let color: Bool
+        switch settings.color {
+        case .always: color = true
+        case .never: color = false
+        case .auto: color = Terminal.colorByDefault
+        }
+        return settings.reportOptions(for: format, color: color, width: Terminal.width)
     }
 }

@@ -90,3 +90,18 @@ extension Baseline {
         }
     }
 }
+
+extension Baseline {
+    /// The same choice as `filter`, one finding at a time as a live run shows them (in the
+    /// order they are found rather than report order): true for a finding to show.
+    func liveFilter() -> (ReportFinding) -> Bool {
+        var remaining: [Key: Int] = [:]
+        for e in entries { remaining[e.key] = e.count }
+        return { f in
+            let key = Key(f)
+            guard let n = remaining[key], n > 0 else { return true }
+            remaining[key] = n - 1
+            return false
+        }
+    }
+}

@@ -63,10 +63,13 @@ final class FileDescriptorSource: ByteSource {
     var pendingStart = 0
     /// An error met while reading ahead: thrown once the bytes before it are handed out.
     var deferred: InputError?
+    /// The input was quiet when the read ahead ended (`PollableSource`: it is quiet again once
+    /// the bytes read ahead are handed out, without waiting for it anew).
+    var quietAfterReadAhead: Bool
     var knownSize: Int? { nil }
 
-    init(file: InputFile, readAhead: [UInt8], error: InputError?) {
-        self.file = file; pending = readAhead; deferred = error
+    init(file: InputFile, readAhead: [UInt8], error: InputError?, quiet: Bool = false) {
+        self.file = file; pending = readAhead; deferred = error; quietAfterReadAhead = quiet
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {

@@ -35,11 +35,19 @@ public final class InputFile: @unchecked Sendable {
     /// For sequential inputs: the bytes read to sniff them, handed out first by `source()`.
     private var readAhead: [UInt8]
     private var readAheadError: InputError?
+    /// The read ahead ended because the input was quiet (a live run): what it holds is all there is.
+    private var readAheadQuiet = false
     private var sequentialTaken = false
 
     /// Opens `name` (standard input for `-`) and reads its first bytes to tell what it is.
     public static func open(_ name: InputName, display: String? = nil) throws(InputError) -> InputFile {
         try open(name, display: display, blocking: true)
+    }
+
+    /// Opens `name` for a run that waits as `waiting` says: the first bytes of a sequential
+    /// input are read until a stop request or, in a live run, until it is quiet.
+    static func open(_ name: InputName, display: String?, waiting: Waiting?) throws(InputError) -> InputFile {
+        try open(name, display: display, blocking: true, waiting: waiting)
     }
 
     /// What the first bytes of a regular file say, without waiting on anything else (a FIFO
@@ -49,7 +57,9 @@ public final class InputFile: @unchecked Sendable {
         return file.sniff
     }
 
-    private static func open(_ name: InputName, display: String?, blocking: Bool) throws(InputError) -> InputFile {
+    private static func open(
+        _ name: InputName, display: String?, blocking: Bool, waiting: Waiting? = nil
+    ) throws(InputError) -> InputFile {
         let display = display ?? (name.isStandardInput ? "<stdin>" : name.path)
         var fd: Int32 = 0
         if !name.isStandardInput {
@@ -82,10 +92,10 @@ public final class InputFile: @unchecked Sendable {
             throw InputError(path: display, message: "not a regular file")
         }
         let size = kind == .regular && st.st_size > 0 ? Int(st.st_size) : nil
-        return InputFile(name: name, display: display, fd: fd, kind: kind, size: size, stat: st)
+        return InputFile(name: name, display: display, fd: fd, kind: kind, size: size, stat: st, waiting: waiting)
     }
 
-    private init(name: InputName, display: String, fd: Int32, kind: Kind, size: Int?, stat st: stat) {
+    private init(name: InputName, display: String, fd: Int32, kind: Kind, size: Int?, stat st: stat, waiting: Waiting?) {
         self.name = name
         self.display = display
         self.fd = fd
@@ -105,6 +115,12 @@ public final class InputFile: @unchecked Sendable {
             }
         } else {
             reading: while got < raw.count {
+                // A run that may be stopped, or shows findings live, does not wait for a full head.
+                if let waiting {
+                    let outcome = waiting.poll(fd, allowQuiet: got > 0)
+                    readAheadQuiet = outcome == .quiet
+                    if outcome != .data { break reading }
+                }
                 let r = raw.withUnsafeMutableBytes { b in
                     Result { () throws(InputError) in
                         try Self.readOnce(fd, display, .init(rebasing: b[got...]), position: got)
@@ -174,7 +190,7 @@ public final class InputFile: @unchecked Sendable {
         } else {
             precondition(!sequentialTaken, "a sequential input is read once")
             sequentialTaken = true
-            base = FileDescriptorSource(file: self, readAhead: readAhead, error: readAheadError)
+            base = FileDescriptorSource(file: self, readAhead: readAhead, error: readAheadError, quiet: readAheadQuiet)
             readAhead = []
             readAheadError = nil
         }

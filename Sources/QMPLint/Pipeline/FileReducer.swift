@@ -163,6 +163,10 @@ final class FileReducer {
     private var waiting = 0
     private var lastByte: UInt8 = 0x0A
     private var overlongCuts = 0
+    /// Live runs: findings are also kept here as they become final (`takeFinal`).
+    var keepsFinal = false
+    private var final: [ReportFinding] = []
+    private var finalCount = 0
 
     init(config: Config) {
         self.config = config
@@ -638,10 +642,24 @@ final class FileReducer {
         return (found, verdict.hasError, accepts)
     }
 
+    /// The findings that became final since the last call, in the order they did: a finding
+    /// is final once nothing later in the input can change it (a command's once its reply is
+    /// read, a message's that waits for its stream's release once the release is chosen, the
+    /// rest as their message is read; `finish` makes every one final). At most `maxFindings`
+    /// per input, as the report lists.
+    func takeFinal() -> [ReportFinding] {
+        defer { final = [] }
+        return final
+    }
+
     private func addFinding(_ f: ReportFinding, stream: String?) {
         var f = f
         f.stream = stream
         result.count(f)
+        if keepsFinal && finalCount < config.maxFindings {
+            final.append(f)
+            finalCount += 1
+        }
         result.findings.append(f)
         if result.findings.count / 2 > config.maxFindings { result.trimFindings(to: config.maxFindings) }
     }

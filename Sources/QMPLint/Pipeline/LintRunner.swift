@@ -53,6 +53,7 @@ public enum LintRunner {
         }
         var total = 0
         var known = true
+        var mayStayOpen = false
         for p in discovery.names {
             var st = stat()
             if !p.isStandardInput, p.withCString({ stat($0, &st) }) == 0, st.st_mode & S_IFMT == S_IFREG {
@@ -60,14 +61,21 @@ public enum LintRunner {
             } else {
                 known = false
             }
+            if !Linter.isRegularFile(p) { mayStayOpen = true }
         }
         return LintPlan(
             settings: settings, fixed: fixed, baseline: baseline, discovery: discovery, notices: notices,
-            inputBytes: known ? total : nil)
+            inputBytes: known ? total : nil, mayStayOpen: mayStayOpen || (settings.follow && !discovery.names.isEmpty))
     }
 
-    /// Reads the plan's inputs; `progress` (when given) is told of every byte read.
-    public static func run(_ plan: LintPlan, progress: ProgressCounter? = nil) -> LintOutcome {
+    /// Reads the plan's inputs; `progress` (when given) is told of every byte read, `stop` ends
+    /// every input where it is when requested (the report is of what was read), and `live`
+    /// (when given) is shown each finding as soon as it is final - the baseline and
+    /// `--min-severity` leave out the same findings as from the report - and its `end` is left
+    /// to the caller.
+    public static func run(
+        _ plan: LintPlan, progress: ProgressCounter? = nil, stop: StopFlag? = nil, live: LiveOutput? = nil
+    ) -> LintOutcome {
         let settings = plan.settings
         var diagnostics: [Diagnostic] = []
         let jobs = settings.jobs > 0 ? settings.jobs : ProcessInfo.processInfo.activeProcessorCount
@@ -86,6 +94,14 @@ public enum LintRunner {
         linter.progress = progress
         linter.geometry = settings.chunkGeometry
         linter.stdinName = settings.stdinName
+        linter.stop = stop
+        linter.follow = settings.follow
+        if let live {
+            let minimum = settings.minSeverity ?? .note
+            let baselineShows = plan.baseline?.liveFilter()
+            live.shows = { f in f.severity >= minimum && (baselineShows?(f) ?? true) }
+            linter.live = live
+        }
         var (report, results) = linter.run(plan.discovery)
         for r in results where r.omittedFindings > 0 {
             diagnostics.append(
@@ -171,6 +187,9 @@ public struct LintPlan {
     public var notices: [Diagnostic]
     /// Total bytes of the inputs when all are regular files (for a progress bar), else nil.
     public var inputBytes: Int?
+    /// Whether some input may stay open: a pipe, FIFO, terminal or device, or any input with
+    /// `--follow` (a run that can show findings live, `LiveOutput`).
+    public var mayStayOpen = false
 }
 
 /// What a run found: the report as its reports show it, what to say besides, and the exit
@@ -186,10 +205,7 @@ public struct LintOutcome {
 
     /// The options `format` is rendered with; `color` and `width` are the terminal's business.
     public func options(for format: ReportFormat, color: Bool = false, width: Int = 80) -> ReportOptions {
-        ReportOptions(
-            color: color, summaryOnly: settings.summaryOnly, quiet: settings.quiet, rules: RuleCatalog.all,
-            workingDirectory: FileManager.default.currentDirectoryPath, listNotes: settings.minSeverity != nil,
-            width: width, minimumSeverity: settings.minSeverity ?? .note, ruleDocs: .standard)
+        settings.reportOptions(for: format, color: color, width: width)
     }
 
     /// Writes every report that goes to a file (not standard output); an error for each that
@@ -204,6 +220,16 @@ public struct LintOutcome {
             }
         }
         return errors
+    }
+}
+
+extension LintSettings {
+    /// The options `format` is rendered with; `color` and `width` are the terminal's business.
+    public func reportOptions(for format: ReportFormat, color: Bool = false, width: Int = 80) -> ReportOptions {
+        ReportOptions(
+            color: color, summaryOnly: summaryOnly, quiet: quiet, rules: RuleCatalog.all,
+            workingDirectory: FileManager.default.currentDirectoryPath, listNotes: minSeverity != nil,
+            width: width, minimumSeverity: minSeverity ?? .note, ruleDocs: .standard)
     }
 }
 

@@ -48,7 +48,11 @@ public struct LintSettings: Sendable {
     public var minSeverity: Severity?
     /// Only findings; no summary or status lines.
     public var quiet = false
+    /// `--follow-links` (`-L`): follow symbolic links to directories while walking.
     public var followLinks = false
+    /// `--follow` (`-F`): read regular files like `tail -F` (appended data, truncation, rotation)
+    /// until the run is stopped (SIGINT, SIGTERM).
+    public var follow = false
     /// `--hidden`: walk hidden files and folders too.
     public var includeHidden = false
     public var include: [String] = []

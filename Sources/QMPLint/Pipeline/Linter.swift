@@ -23,6 +23,22 @@ public struct Linter {
     /// The name standard input (`-`) is reported under, as if it were that file; nil: `<stdin>`.
     public var stdinName: String?
     public var extraction = MessageExtractor.Options()
+    /// Ends every input where it is when requested (SIGINT, SIGTERM): the report is of what was read.
+    public var stop: StopFlag?
+    /// Shows findings as they become final (a live run); the inputs that may stay open are then
+    /// read in what has arrived once they are quiet for `LiveOutput.quiet`, not in full buffers.
+    public var live: LiveOutput?
+    /// `--follow`: regular files are read like `tail -F` until `stop` is requested.
+    public var follow = false
+
+    /// How long an input that may stay open is quiet before a live run reads what arrived (ms).
+    public static let quietMilliseconds = 150
+
+    /// How inputs that may stay open are waited for; nil: plain blocking reads.
+    var waiting: Waiting? {
+        if stop == nil && live == nil && !follow { return nil }
+        return Waiting(stop: stop, quiet: live != nil ? Self.quietMilliseconds : nil)
+    }
 
     public init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, selector: SchemaSelectingProvider) {
         self.jobs = max(1, jobs)
@@ -41,8 +57,21 @@ public struct Linter {
         // Each input is opened by the worker that takes it (a FIFO waits for its writer there);
         // a large regular file then adds its chunks as tasks for every worker.
         for (i, name) in names.enumerated() { run.add(i, name) }
-        let threads = min(jobs, max(1, names.count > 1 ? names.count : run.largest))
-        if threads == 1 {
+        var threads = min(jobs, max(1, names.count > 1 ? names.count : run.largest))
+        if follow || live != nil {
+            // An input that may stay open keeps its worker for as long: one each, besides the
+            // workers for the rest, however many cores.
+            let staying = follow ? names.count : names.filter { !Self.isRegularFile($0) }.count
+            threads = min(names.count + run.largest, threads + staying)
+            let done = DispatchGroup()
+            for _ in 0..<threads {
+                done.enter()
+                let t = Thread { run.work(); done.leave() }
+                t.stackSize = 8 << 20
+                t.start()
+            }
+            done.wait()
+        } else if threads == 1 {
             run.work()
         } else {
             DispatchQueue.concurrentPerform(iterations: threads) { _ in run.work() }
@@ -57,6 +86,13 @@ public struct Linter {
         var report = Self.assemble(results, schema: selector.defaultChoice)
         report.timeline = timeline
         return (report, results)
+    }
+
+    /// Whether `name` is a regular file (standard input too, when redirected from one).
+    static func isRegularFile(_ name: InputName) -> Bool {
+        var st = stat()
+        let ok = name.isStandardInput ? fstat(0, &st) : name.withCString { stat($0, &st) }
+        return ok == 0 && st.st_mode & S_IFMT == S_IFREG
     }
 
     /// Lints one input read from `source` (in memory, a pipe), reported as `path`: the same
@@ -161,6 +197,7 @@ final class Run: @unchecked Sendable {
             item: index, inference: selected.inference))
         input.reducer = reducer
         reducer.schema = choice
+        reducer.keepsFinal = linter.live != nil
     }
 
     func takeResults() -> [FileResult] {
@@ -189,7 +226,8 @@ final class Run: @unchecked Sendable {
     func open(_ i: Int, _ input: Input, _ reader: ChunkReader) {
         let file: InputFile
         do {
-            file = try InputFile.open(input.name, display: input.name.isStandardInput ? stdinDisplay : input.display)
+            file = try InputFile.open(input.name, display: input.name.isStandardInput ? stdinDisplay : input.display,
+                                      waiting: linter.waiting)
         } catch {
             var r = FileResult(path: input.display)
             r.summary.readError = "\(error)"
@@ -199,6 +237,10 @@ final class Run: @unchecked Sendable {
         }
         input.file = file
         input.notices = file.notices
+        if linter.follow, file.kind == .regular, !file.isGzip, file.sniff.encoding == .utf8, let waiting = linter.waiting {
+            readStream(i, input, reader, source: FollowSource(file: file, waiting: waiting))
+            return
+        }
         guard file.isSplittable, let size = file.size, size > 0 else {
             do {
                 readStream(i, input, reader, source: try file.source())
@@ -234,6 +276,8 @@ final class Run: @unchecked Sendable {
         let buffer = PageBuffer.allocate(max(1, to - from))
         var got = 0
         var readError: String?
+        // Once a stop is requested the chunks left are empty: the input ends where it was read.
+        if !(linter.stop?.isRequested ?? false) {
         do {
             var source = file.range(from..<to)
             while got < to - from {
@@ -243,6 +287,7 @@ final class Run: @unchecked Sendable {
             }
         } catch {
             readError = "\(error)"
+        }
         }
         linter.progress?.add(bytes: got)
         let b = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<got])
@@ -255,6 +300,7 @@ final class Run: @unchecked Sendable {
         // Reduce every chunk that is next in line.
         while let (r, keys, buf) = input.ready.removeValue(forKey: input.next) {
             input.reducer!.reduce(r, keys: keys, buffer: UnsafeRawBufferPointer(buf))
+            linter.live?.show(input.reducer!.takeFinal())
             PageBuffer.free(buf)
             // `next` is written under both locks: the reduction reads it under the input's,
             // a waiting reader (the window above) under `moved`.
@@ -265,7 +311,16 @@ final class Run: @unchecked Sendable {
         if done { finish(input) }
     }
 
-    /// Reads an input that streams (stdin, a pipe, a `.gz`, UTF-16): chunk by chunk, in order.
+    /// Reads an input that streams (stdin, a pipe, a `.gz`, UTF-16, a followed file): chunk by
+    /// chunk, in order.
+    ///
+    /// Chunks are cut where `ChunkGeometry` says. In a live run an input that may stay open is
+    /// also cut where its data paused: once it has been quiet for `Linter.quietMilliseconds`,
+    /// what arrived is read up to its last complete line, unless that line leaves JSON open
+    /// (`LineShape.leavesOpen`), so that its findings are shown without waiting for more. Units
+    /// never span such a cut when the writer writes each record whole (as QEMU, libvirt and
+    /// virsh do); a writer that pauses within a record before a continuation line would have
+    /// that record read in two pieces.
     func readStream(_ index: Int, _ input: Input, _ reader: ChunkReader, source: any ByteSource) {
         var source = source
         let g = linter.geometry
@@ -278,19 +333,38 @@ final class Run: @unchecked Sendable {
         var atEnd = false
         var readError: String?
         var started = false
+        let waiting = linter.waiting
+        let pollable = source as? PollableSource
+        let live = linter.live != nil
+        var fresh = false     // bytes arrived since the input was last quiet
+        var quiet = false     // the input is quiet: cut what arrived before reading on
         while true {
-            // Fill.
-            while !atEnd && dataEnd < cap {
+            // Fill (in a live run: until the input is quiet).
+            fill: while !quiet && !atEnd && dataEnd < cap {
+                if let waiting {
+                    if let pollable {
+                        switch pollable.wait(waiting, allowQuiet: live && fresh) {
+                        case .data: break
+                        case .quiet: quiet = true; break fill
+                        case .stop: atEnd = true; break fill
+                        }
+                    } else if waiting.stopped {
+                        atEnd = true
+                        break fill
+                    }
+                }
                 do {
                     let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[dataEnd..<cap]))
                     if n == 0 { atEnd = true; break }
                     dataEnd += n
+                    fresh = true
                     linter.progress?.add(bytes: n)
                 } catch {
                     readError = error.description
                     atEnd = true
                 }
             }
+            if quiet { fresh = false }
             let ro = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<dataEnd])
             if !started {
                 start(input, index: index, head: UnsafeRawBufferPointer(rebasing: ro[0..<min(dataEnd, Linter.headSize)]))
@@ -302,6 +376,15 @@ final class Run: @unchecked Sendable {
             case .cut(let c, _): cut = c
             case .none: cut = base + dataEnd
             case .needMore:
+                if quiet {
+                    // What arrived, up to its last complete line.
+                    quiet = false
+                    if let c = Self.quietCut(ro, from: previous - base) {
+                        cut = base + c
+                        break
+                    }
+                    continue
+                }
                 if dataEnd < cap { continue }
                 // Grow to hold a long unit or line.
                 let bigger = PageBuffer.allocate(cap * 2)
@@ -316,6 +399,7 @@ final class Run: @unchecked Sendable {
             if cut == base + dataEnd { result.readError = readError }
             result.overlongLine = cut < base + dataEnd && to > from && ro[to - 1] != 0x0A
             input.reducer!.reduce(result, keys: result.keys, buffer: ro)
+            linter.live?.show(input.reducer!.takeFinal())
             previous = cut
             if cut >= base + dataEnd && atEnd { break }
             // Slide: keep the bytes from the cut on.
@@ -328,9 +412,23 @@ final class Run: @unchecked Sendable {
         finish(input)
     }
 
+    /// Where a live run cuts data that paused (`readStream`): after its last `\n` past `from`,
+    /// when the line that ends there does not leave JSON open; nil: wait for more.
+    static func quietCut(_ b: UnsafeRawBufferPointer, from: Int) -> Int? {
+        var end = b.count
+        while end > from && b[end - 1] != 0x0A { end -= 1 }
+        guard end > from else { return nil }
+        let le = end - 1
+        let ls = max(ByteScan.lineStart(b, le, floor: from), le - LineShape.window)
+        let s = LineShape.textStart(b, ls, le)
+        if LineShape.leavesOpen(b, s, LineShape.textEnd(b, s, le)) { return nil }
+        return end
+    }
+
     func finish(_ input: Input) {
         guard let reducer = input.reducer else { return }
         var r = reducer.finish()
+        linter.live?.show(reducer.takeFinal())
         r.summarise()
         r.summary.schema = reducer.schema
         r.summary.notices = input.notices + r.summary.notices

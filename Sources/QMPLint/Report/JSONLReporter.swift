@@ -1,7 +1,8 @@
 /// JSON Lines (`--format jsonl`): one compact finding object per line, with the same members as
 /// the `json` format's findings, then one `{"summary": {...}}` line. Each line stands alone
-/// (a `LiveReporter`), so a live run could print a finding's line as soon as it is known; today
-/// the report is written after the run, like every format.
+/// (a `LiveReporter`): a live run (a pipe that stays open, `--follow`) prints a finding's line
+/// as soon as it is known and the summary line at the end (`LiveOutput`); otherwise the report is
+/// written after the run, like every format.
 public enum JSONLReporter: LiveReporter {
     public static let identifier = "jsonl"
     public static let description = "JSON Lines: one finding per line, then a summary line"

@@ -11,7 +11,7 @@
 /// - `DocumentReporter`: builds the whole text at once (`renderDocument`);
 /// - `StreamingReporter`: writes pieces as they are made (`write`), for large reports;
 /// - `LiveReporter`: renders one event's findings at a time (`liveFindings`), so that a run
-///   reading a pipe could print each finding as soon as it is known (none does yet).
+///   reading a pipe prints each finding as soon as it is known (`LiveOutput`).
 public protocol Reporter {
     /// The name chosen with `--format`, e.g. `sarif` (the raw value of its `ReportFormat`).
     static var identifier: String { get }
@@ -71,9 +71,10 @@ public protocol StreamingReporter: Reporter {}
 ///
 /// `write` is defined from these: for each file in report order (`LintReport.findingsByFile`),
 /// `liveInput` then, for each event (`ReportFinding.eventGroups`), `liveFindings`; then
-/// `liveEnd`. A live run would call the same functions as findings, inputs and the end arrive,
-/// so its output would hold the same lines in arrival order. No run does so yet: every report
-/// is written after the run (`LintFrontend` says where a live run would fit).
+/// `liveEnd`. A live run (`LiveOutput`: an input that may stay open, the format on standard
+/// output) calls the same functions as findings become final, then, at the end, `liveInput` of
+/// each input and `liveEnd`: its output holds the same lines, findings in the order they were
+/// found. Every other run writes its report after the run (`LintFrontend`).
 public protocol LiveReporter: Reporter {
     /// The findings of one event (or one malformed object), in report order; "" to show none.
     static func liveFindings(_ findings: ArraySlice<ReportFinding>, options: ReportOptions) -> String
