@@ -107,7 +107,7 @@ public enum LintRunner {
             diagnostics.append(
                 Diagnostic(
                     .warning,
-                    "\(r.summary.path): \(r.omittedFindings) further findings counted but not listed (at most \(settings.maxFindings) per input)"
+                    "\(r.summary.path): \(r.omittedFindings) further findings counted but not listed (at most \(Walk.listLimit) per message and \(settings.maxFindings) per input)"
                 ))
 
         }
