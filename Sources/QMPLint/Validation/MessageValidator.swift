@@ -307,6 +307,29 @@ public struct MessageValidator: Sendable {
 
     // MARK: - Event and data
 
+    /// A value where the schema defines none (event data, arguments, a return): each member of
+    /// an object is `memberOfNothing` (`{}` passes), any other value `dataOfNothing`;
+    /// placeholders pass. `pointer` makes the value's pointer, only when a finding is made.
+    private func checkNothing(_ node: Int, name: String, _ w: inout Walk, pointer: (Walk) -> String) {
+        let n = w.nodes[node]
+        if n.kind == .object {
+            var k = node + 1
+            for _ in 0..<Int(n.count) {
+                if w.nodes[k].kind != .placeholder {
+                    w.observe(.memberOfNothing, offset: w.nodes[k].start) { w in
+                        let key = w.string(k)
+                        return (.memberOfNothing(key: key, name: name), pointer(w) + "/" + JSONPointer.escape(key))
+                    }
+                }
+                k = Int(w.nodes[k + 1].next)
+            }
+        } else if n.kind != .placeholder {
+            w.observe(.dataOfNothing, offset: n.start) { w in
+                (.dataOfNothing(name: name, got: describeValue(node, w)), pointer(w))
+            }
+        }
+    }
+
     private func checkEvent(_ ei: Int, nameOffset: Int, data: Int, _ w: inout Walk) {
         w.eventIndex = ei
         let ev = c.events[ei]
@@ -319,23 +342,8 @@ public struct MessageValidator: Sendable {
                 return
             case .object where n.count == 0:
                 w.observe(.emptyData, offset: n.start) { w in (.emptyData(name: eventNames[ei]), w.pointer(to: data)) }
-            case .object:
-                var k = data + 1
-                for _ in 0..<Int(n.count) {
-                    let kn = w.nodes[k]
-                    if kn.kind != .placeholder {
-                        w.observe(.memberOfNothing, offset: kn.start) { w in
-                            let key = w.string(k)
-                            return (.memberOfNothing(key: key, name: eventNames[ei]),
-                                    w.pointer(to: data) + "/" + JSONPointer.escape(key))
-                        }
-                    }
-                    k = Int(w.nodes[k + 1].next)
-                }
             default:
-                w.observe(.dataOfNothing, offset: n.start) { w in
-                    (.dataOfNothing(name: eventNames[ei], got: describeValue(data, w)), w.pointer(to: data))
-                }
+                checkNothing(data, name: eventNames[ei], &w) { w in w.pointer(to: data) }
             }
             return
         }
@@ -442,24 +450,7 @@ extension MessageValidator {
         guard cmd.argumentsType >= 0 else {
             // No arguments: none, or `{}` (qmp-shell always sends it).
             guard args >= 0 else { return }
-            let n = w.nodes[args]
-            if n.kind == .object {
-                var k = args + 1
-                for _ in 0..<Int(n.count) {
-                    let kn = w.nodes[k]
-                    if kn.kind != .placeholder {
-                        w.observe(.memberOfNothing, offset: kn.start) { w in
-                            let key = w.string(k)
-                            return (.memberOfNothing(key: key, name: name), "/arguments/" + JSONPointer.escape(key))
-                        }
-                    }
-                    k = Int(w.nodes[k + 1].next)
-                }
-            } else if n.kind != .placeholder {
-                w.observe(.dataOfNothing, offset: n.start) { w in
-                    (.dataOfNothing(name: name, got: describeValue(args, w)), "/arguments")
-                }
-            }
+            checkNothing(args, name: name, &w) { _ in "/arguments" }
             return
         }
         guard args >= 0 else {
@@ -530,24 +521,7 @@ extension MessageValidator {
             let cmd = c.commands[Int(ci)]
             w.subject = command
             if cmd.returnType < 0 {
-                let n = w.nodes[returnNode]
-                if n.kind == .object {
-                    var k = returnNode + 1
-                    for _ in 0..<Int(n.count) {
-                        let kn = w.nodes[k]
-                        if kn.kind != .placeholder {
-                            w.observe(.memberOfNothing, offset: kn.start) { w in
-                                let key = w.string(k)
-                                return (.memberOfNothing(key: key, name: command), "/return/" + JSONPointer.escape(key))
-                            }
-                        }
-                        k = Int(w.nodes[k + 1].next)
-                    }
-                } else if n.kind != .placeholder {
-                    w.observe(.dataOfNothing, offset: n.start) { w in
-                        (.dataOfNothing(name: command, got: describeValue(returnNode, w)), "/return")
-                    }
-                }
+                checkNothing(returnNode, name: command, &w) { _ in "/return" }
             } else {
                 check(returnNode, cmd.returnType, &w)
             }
