@@ -265,7 +265,7 @@ final class ChunkReader: MessageSink {
     /// The stream key index of a message naming `range` of `text`.
     private func key(_ range: Range<Int>?, _ m: ExtractedMessage?, _ text: ExtractionText) -> Int32 {
         guard let range else { return -1 }
-        let kind: StreamKey.Kind = (m?.dialect == .virshEvent || (m == nil && range.lowerBound > 0 && false)) ? .domain : .monitor
+        let kind: StreamKey.Kind = m?.dialect == .virshEvent ? .domain : .monitor
         let bytes = UnsafeRawBufferPointer(rebasing: text.bytes[range])
         if let last = lastKey, last.kind == kind, last.bytes.elementsEqual(bytes) { return last.index }
         let name = String(decoding: bytes, as: UTF8.self)
